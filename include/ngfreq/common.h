@@ -1,0 +1,39 @@
+// Types and error classes shared by every part of ngfreq.
+#pragma once
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+
+namespace ngfreq {
+
+using i64 = std::int64_t;
+using u64 = std::uint64_t;
+using u32 = std::uint32_t;
+using u8 = std::uint8_t;
+
+/// A data or I/O failure: the CLI prints the message and exits 1.
+class Error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// Bad input data, located in a file. what() reads "path:line: reason" (or
+/// "path: byte N: reason" where line numbers make no sense).
+class InputError : public Error {
+ public:
+  InputError(const std::string& path, i64 line, const std::string& reason);
+  InputError(const std::string& path, const std::string& where,
+             const std::string& reason);
+};
+
+/// Bad command-line usage: the CLI prints the message and exits 2.
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// The error message of the current errno, as strerror gives it.
+std::string errno_string();
+
+}  // namespace ngfreq

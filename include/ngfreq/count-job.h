@@ -1,0 +1,93 @@
+// The state one count run shares between its executor's workers: the inputs,
+// the partition plan, the progress counters, and the per-partition reports
+// from which the earliest error is picked.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <vector>
+
+#include "ngfreq/count.h"
+#include "ngfreq/inputs.h"
+#include "ngfreq/partition.h"
+#include "ngfreq/stream-chunker.h"
+
+namespace ngfreq::detail {
+
+/// Position of a partition or stream chunk in input order.
+inline u64 input_order(i64 file_index, i64 index) { return (u64(file_index) << 40) | u64(index); }
+
+/// What a map task reports besides its table. Map workers never throw for
+/// bad data: oneTBB keeps only the first exception, and which one that is
+/// depends on scheduling; the earliest report in input order wins instead.
+struct MapReport {
+  i64 file_index = 0;
+  i64 index = 0;
+  i64 lines = 0;
+  std::optional<LineError> error;
+  std::optional<std::string> located_error;  // already "path: byte N: reason"
+};
+
+class CountJob {
+ public:
+  CountJob(const CountOptions& opts, std::vector<InputFile> inputs, int jobs);
+
+  const CountOptions& opts;
+  std::vector<InputFile> inputs;
+  std::vector<Partition> partitions;  // of every seekable input
+  std::vector<i64> stream_inputs;     // indexes of gzip and pipe inputs
+  i64 partition_size = 0;
+  int jobs = 1;
+  ProgressCounters progress;
+  BufferPool buffers;
+
+  /// True once an error was seen earlier in input order than `order`: the
+  /// work cannot change the outcome, so it is skipped.
+  bool pointless(u64 order) const { return order > first_error_.load(std::memory_order_relaxed); }
+
+  void report(MapReport r);
+
+  /// Throws the earliest error in input order, if any.
+  void throw_first_error();
+
+  std::atomic<i64> lines{0};
+  std::atomic<i64> input_bytes{0};
+  std::atomic<i64> read_ns{0};
+  std::atomic<i64> map_ns{0};
+
+ private:
+  std::atomic<u64> first_error_{~u64{0}};
+  std::mutex mutex_;
+  std::vector<MapReport> reports_;
+};
+
+/// Reads and maps one plain partition. `buf` is the worker's reused buffer.
+FreqTable map_partition(CountJob& job, const Partition& part, std::vector<char>& buf);
+
+/// Maps one chunk of a stream input.
+FreqTable map_chunk(CountJob& job, i64 file_index, i64 index, const ChunkBuffer& chunk);
+
+/// Reads one stream input (gzip or pipe) as numbered line-aligned chunks.
+class StreamReader {
+ public:
+  StreamReader(CountJob& job, i64 file_index);
+  ~StreamReader();
+
+  /// The next chunk in input order, or false at the end. Stops early when an
+  /// earlier error makes the rest pointless; a corrupt or truncated gzip
+  /// stream becomes a report, not an exception.
+  bool next(i64& index, ChunkBuffer& out);
+
+ private:
+  CountJob& job_;
+  i64 file_index_;
+  std::unique_ptr<ByteSource> source_;
+  std::unique_ptr<StreamChunker> chunker_;
+  i64 next_index_ = 0;
+  i64 consumed_ = 0;
+  bool done_ = false;
+};
+
+}  // namespace ngfreq::detail

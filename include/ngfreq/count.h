@@ -1,0 +1,66 @@
+// ngfreq count: the parallel map-reduce over n-gram files.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "ngfreq/byte-source.h"
+#include "ngfreq/common.h"
+#include "ngfreq/freq-table.h"
+#include "ngfreq/progress.h"
+#include "ngfreq/reducer.h"
+#include "ngfreq/v2-parser.h"
+
+namespace ngfreq {
+
+enum class ExecutorKind {
+  serial,  // everything on the calling thread
+  thread,  // a oneTBB thread pool
+};
+
+struct CountOptions {
+  /// Files, directories and "-" (standard input).
+  std::vector<std::string> inputs;
+  ExecutorKind executor = ExecutorKind::thread;
+  /// Workers; 0 means every core.
+  int jobs = 0;
+  /// Bytes a partition; 0 means default_partition_size().
+  i64 partition_size = 0;
+  ReduceMode reduce = ReduceMode::tree;
+  /// Tables a tree merge takes at once.
+  int fan_in = 2;
+  YearFilter years;
+  ProgressMode progress = ProgressMode::automatic;
+  Inflater inflater = Inflater::automatic;
+};
+
+/// What a run measured, for --stats and the benchmarks.
+struct CountStats {
+  double map_seconds = 0;     // wall: start until the last map finished
+  double reduce_seconds = 0;  // wall: last map until the final table
+  double read_busy_seconds = 0;   // summed over workers: pread / inflate
+  double map_busy_seconds = 0;    // summed over workers: parsing
+  double merge_busy_seconds = 0;  // summed over workers: merging
+  i64 partitions = 0;
+  i64 merges = 0;
+  i64 lines = 0;
+  i64 input_bytes = 0;  // bytes parsed (inflated bytes for gzip)
+  i64 file_bytes = 0;   // bytes read from disk or pipe
+  int jobs = 0;
+  i64 partition_size = 0;
+};
+
+struct CountResult {
+  FreqTable table;
+  CountStats stats;
+};
+
+/// Runs the count. Throws InputError for the earliest malformed line in
+/// input order (whatever the executor, jobs or partition size), Error for
+/// I/O failures and total overflow, UsageError for bad options.
+CountResult run_count(const CountOptions& opts);
+
+/// The number of workers `jobs` = 0 stands for.
+int default_jobs();
+
+}  // namespace ngfreq

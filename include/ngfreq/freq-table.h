@@ -1,0 +1,113 @@
+// The frequency table: n-gram -> (match total, volume total), split into
+// NUM_SHARDS shards by hash.
+//
+// Each shard is an independent open-addressing table with its own key arena,
+// so two tables merge shard by shard in parallel with no locks (no two
+// threads ever touch the same shard), and a later spill-to-disk or MPI
+// shuffle can move a shard as a unit. Every entry keeps its hash, so merging
+// and re-sharding never hash a key twice.
+#pragma once
+
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "ngfreq/common.h"
+#include "ngfreq/key-arena.h"
+
+namespace ngfreq {
+
+/// One n-gram's totals. `key` points into the owning shard's arena.
+struct Entry {
+  const char* key;
+  u64 key_len;
+  u64 hash;
+  u64 count;
+  u64 volumes;
+
+  std::string_view key_view() const { return {key, key_len}; }
+};
+
+/// Totals saturate here; a table that reaches it reports an overflow.
+inline constexpr u64 COUNT_OVERFLOW = ~u64{0};
+
+/// Adds b to a, saturating at COUNT_OVERFLOW; returns false on overflow.
+inline bool add_count(u64& a, u64 b) {
+  if (__builtin_add_overflow(a, b, &a) || a == COUNT_OVERFLOW) {
+    a = COUNT_OVERFLOW;
+    return false;
+  }
+  return true;
+}
+
+class FreqShard {
+ public:
+  /// Adds (count, volumes) to `key`, inserting it if absent.
+  void add(std::string_view key, u64 hash, u64 count, u64 volumes) {
+    Entry& e = find_or_insert(key, hash);
+    overflowed_ |= !add_count(e.count, count);
+    add_count(e.volumes, volumes);
+  }
+
+  /// The entry for `key`, or nullptr.
+  const Entry* find(std::string_view key, u64 hash) const;
+
+  /// Adds every entry of `other` into this shard; `other` is left empty.
+  void merge_from(FreqShard& other);
+  void reserve(i64 entries);
+
+  std::span<const Entry> entries() const { return entries_; }
+  i64 size() const { return entries_.size(); }
+  bool overflowed() const { return overflowed_; }
+  i64 memory_bytes() const;
+
+ private:
+  Entry& find_or_insert(std::string_view key, u64 hash);
+  void rehash(i64 slot_count);
+
+  // A slot holds (hash >> 32) << 32 | (entry index + 1); 0 marks it empty.
+  // Comparing the stored hash half first avoids touching the entry on a miss.
+  std::vector<u64> slots_;
+  std::vector<Entry> entries_;
+  KeyArena arena_;
+  bool overflowed_ = false;
+};
+
+class FreqTable {
+ public:
+  /// 64 shards: enough parallel slack for merges on many cores, few enough
+  /// that a table per tiny partition stays cheap (mold's ShardedMap uses 64).
+  static constexpr int NUM_SHARDS = 64;
+  static constexpr int SHARD_BITS = 6;
+
+  static int shard_of(u64 hash) { return int(hash >> (64 - SHARD_BITS)); }
+
+  void add(std::string_view key, u64 hash, u64 count, u64 volumes) {
+    if (shards_.empty()) shards_.resize(NUM_SHARDS);
+    shards_[shard_of(hash)].add(key, hash, count, volumes);
+  }
+  const Entry* find(std::string_view key) const;
+
+  /// Shards are allocated on first insert, so an empty table costs nothing.
+  bool empty() const { return shards_.empty(); }
+  i64 size() const;
+  bool overflowed() const;
+  i64 memory_bytes() const;
+
+  /// Shard i; must not be called on an empty() table.
+  FreqShard& shard(int i) { return shards_[i]; }
+  const FreqShard& shard(int i) const { return shards_[i]; }
+  void ensure_shards() {
+    if (shards_.empty()) shards_.resize(NUM_SHARDS);
+  }
+
+ private:
+  std::vector<FreqShard> shards_;
+};
+
+/// Merges every table of `sources` into `dest`, shard by shard; the sources
+/// are left empty. With `parallel`, shards are merged by oneTBB in parallel.
+void merge_tables(FreqTable& dest, std::span<FreqTable*> sources,
+                  bool parallel);
+
+}  // namespace ngfreq

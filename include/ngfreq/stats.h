@@ -1,0 +1,14 @@
+// --stats: where the time and memory of a count went.
+#pragma once
+
+#include "ngfreq/count.h"
+
+namespace ngfreq {
+
+/// Peak resident set size of this process so far, in bytes.
+i64 peak_rss_bytes();
+
+/// Prints the phases, sizes and rates of a run to stderr.
+void print_stats(const CountStats& st, i64 distinct, double output_seconds, double total_seconds);
+
+}  // namespace ngfreq

@@ -1,0 +1,47 @@
+// Maps text in Google Books v2 format to a frequency table.
+//
+//   ngram TAB year TAB match_count TAB volume_count LF
+//
+// CR LF line ends are accepted (the CR is dropped), and so is a missing final
+// newline. Everything else that is not of this shape is a LineError.
+#pragma once
+
+#include <limits>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "ngfreq/common.h"
+#include "ngfreq/freq-table.h"
+
+namespace ngfreq {
+
+/// Years are counted when since <= year <= until.
+struct YearFilter {
+  i64 since = std::numeric_limits<i64>::min();
+  i64 until = std::numeric_limits<i64>::max();
+  bool accepts(i64 year) const { return since <= year && year <= until; }
+};
+
+/// Years outside this range are malformed data, not old books.
+inline constexpr i64 MAX_YEAR = 9999;
+
+/// The first malformed line of a piece of text.
+struct LineError {
+  i64 offset = 0;      // byte offset of the line's start within the text
+  i64 line_index = 0;  // 0-based line number within the text
+  std::string reason;  // e.g. "expected 4 tab-separated fields, got 3"
+};
+
+/// What mapping one piece of text found.
+struct MapOutcome {
+  i64 lines = 0;  // lines parsed before the error, or all of them
+  std::optional<LineError> error;
+};
+
+/// Adds every line of `text` (whole lines only) to `table`, stopping at the
+/// first malformed line.
+MapOutcome map_v2(std::string_view text, const YearFilter& years,
+                  FreqTable& table);
+
+}  // namespace ngfreq

@@ -1,0 +1,142 @@
+// The map step shared by every executor, and the bookkeeping that turns
+// per-partition reports into one deterministic error: the earliest in input
+// order, with its line number counted as 1 + the lines of every earlier
+// partition of its file + its index within its partition.
+#include "ngfreq/count-job.h"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+
+namespace ngfreq::detail {
+
+static i64 now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+CountJob::CountJob(const CountOptions& options, std::vector<InputFile> in, int workers)
+    : opts(options), inputs(std::move(in)), jobs(workers) {
+  i64 seekable_bytes = 0;
+  for (const InputFile& f : inputs) {
+    if (f.seekable) seekable_bytes += f.size;
+  }
+  partition_size = opts.partition_size > 0 ? opts.partition_size
+                                            : default_partition_size(seekable_bytes, jobs);
+  for (i64 i = 0; i < i64(inputs.size()); i++) {
+    const InputFile& f = inputs[i];
+    progress.bytes_total += f.size;
+    if (f.seekable) {
+      std::vector<Partition> parts = plan_partitions(i, f.size, partition_size);
+      partitions.insert(partitions.end(), parts.begin(), parts.end());
+    } else {
+      stream_inputs.push_back(i);
+      progress.streams_pending = true;
+    }
+  }
+  progress.partitions_total = partitions.size();
+}
+
+void CountJob::report(MapReport r) {
+  if (r.error || r.located_error) {
+    u64 order = input_order(r.file_index, r.index);
+    u64 seen = first_error_.load();
+    while (order < seen && !first_error_.compare_exchange_weak(seen, order)) {
+    }
+  }
+  std::lock_guard lock(mutex_);
+  reports_.push_back(std::move(r));
+}
+
+void CountJob::throw_first_error() {
+  std::lock_guard lock(mutex_);
+  auto first = std::min_element(reports_.begin(), reports_.end(), [](const MapReport& a, const MapReport& b) {
+    bool ea = a.error || a.located_error, eb = b.error || b.located_error;
+    if (ea != eb) return ea;
+    return input_order(a.file_index, a.index) < input_order(b.file_index, b.index);
+  });
+  if (first == reports_.end() || !(first->error || first->located_error)) return;
+  if (first->located_error) throw Error(*first->located_error);
+  i64 line = 1 + first->error->line_index;
+  for (const MapReport& r : reports_)
+    if (r.file_index == first->file_index && r.index < first->index) line += r.lines;
+  throw InputError(inputs[first->file_index].path, line, first->error->reason);
+}
+
+// Records a map's report and progress; shared by both map kinds.
+static FreqTable finish_map(CountJob& job, i64 file_index, i64 index, std::string_view text,
+                            i64 file_bytes) {
+  FreqTable table;
+  i64 start = now_ns();
+  MapOutcome outcome = map_v2(text, job.opts.years, table);
+  job.map_ns += now_ns() - start;
+  job.lines += outcome.lines;
+  job.input_bytes += text.size();
+  if (outcome.error) table = FreqTable();  // the run fails; free it early
+  job.report({file_index, index, outcome.lines, std::move(outcome.error), std::nullopt});
+  job.progress.partitions_done.fetch_add(1, std::memory_order_relaxed);
+  job.progress.bytes_done.fetch_add(file_bytes, std::memory_order_relaxed);
+  return table;
+}
+
+FreqTable map_partition(CountJob& job, const Partition& part, std::vector<char>& buf) {
+  const InputFile& in = job.inputs[part.file_index];
+  if (job.pointless(input_order(part.file_index, part.index))) {
+    job.progress.partitions_done.fetch_add(1, std::memory_order_relaxed);
+    return FreqTable();
+  }
+  i64 start = now_ns();
+  int fd = open_input(in.path);
+  PartitionText text;
+  try {
+    text = read_partition(fd, in.path, in.size, part, buf);
+  } catch (...) {
+    close(fd);
+    throw;
+  }
+  close(fd);
+  job.read_ns += now_ns() - start;
+  return finish_map(job, part.file_index, part.index, text.text, part.end - part.begin);
+}
+
+FreqTable map_chunk(CountJob& job, i64 file_index, i64 index, const ChunkBuffer& chunk) {
+  return finish_map(job, file_index, index, std::string_view(chunk.data.get(), chunk.size), 0);
+}
+
+StreamReader::StreamReader(CountJob& job, i64 file_index) : job_(job), file_index_(file_index) {}
+
+StreamReader::~StreamReader() = default;
+
+bool StreamReader::next(i64& index, ChunkBuffer& out) {
+  if (done_ || job_.pointless(input_order(file_index_, next_index_))) return false;
+  i64 start = now_ns();
+  try {
+    if (!source_) {
+      source_ = open_byte_source(job_.inputs[file_index_], job_.opts.inflater);
+      chunker_ = std::make_unique<StreamChunker>(*source_, job_.partition_size, job_.buffers);
+    }
+    i64 offset = 0;
+    bool got = chunker_->next(out, offset);
+    i64 consumed = source_->consumed();
+    job_.progress.bytes_done.fetch_add(consumed - consumed_, std::memory_order_relaxed);
+    consumed_ = consumed;
+    job_.read_ns += now_ns() - start;
+    if (!got) {
+      done_ = true;
+      return false;
+    }
+  } catch (const InputError& e) {
+    // Corrupt gzip data: ordered after every chunk already handed out.
+    job_.report({file_index_, next_index_, 0, std::nullopt, std::string(e.what())});
+    done_ = true;
+    return false;
+  }
+  job_.progress.partitions_total.fetch_add(1, std::memory_order_relaxed);
+  index = next_index_++;
+  return true;
+}
+
+}  // namespace ngfreq::detail

@@ -1,0 +1,79 @@
+// run_count: the passes of a count, in order.
+#include "ngfreq/count.h"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <thread>
+
+#include "ngfreq/count-job.h"
+#include "ngfreq/executor.h"
+
+namespace ngfreq {
+
+int default_jobs() { return std::max(1u, std::thread::hardware_concurrency()); }
+
+static double seconds_since(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+}
+
+// A saturated total means a true total of 2^64 - 1 or more: report the
+// smallest such n-gram so the message does not depend on scheduling.
+static void check_overflow(const FreqTable& table) {
+  if (!table.overflowed()) return;
+  std::string_view smallest;
+  bool found = false;
+  for (int s = 0; s < FreqTable::NUM_SHARDS; s++)
+    for (const Entry& e : table.shard(s).entries())
+      if (e.count == COUNT_OVERFLOW && (!found || e.key_view() < smallest)) {
+        smallest = e.key_view();
+        found = true;
+      }
+  throw Error(fmt::format("total match_count of '{}' overflows 64 bits", smallest));
+}
+
+CountResult run_count(const CountOptions& opts) {
+  if (opts.fan_in < 2) throw UsageError("--fan-in must be at least 2");
+  if (opts.years.since > opts.years.until)
+    throw UsageError(fmt::format("--since {} is after --until {}", opts.years.since, opts.years.until));
+  int jobs = opts.jobs > 0 ? opts.jobs : default_jobs();
+  if (opts.executor == ExecutorKind::serial) jobs = 1;
+
+  // Resolve the inputs and plan the partitions.
+  detail::CountJob job(opts, expand_inputs(opts.inputs), jobs);
+  auto executor = detail::make_executor(opts.executor, jobs);
+  Reducer reducer(opts.reduce, opts.fan_in, executor->parallel());
+
+  // Map every partition; tree merges start as tables arrive.
+  auto start = std::chrono::steady_clock::now();
+  {
+    ProgressReporter reporter(job.progress, opts.progress);
+    executor->map_all(job, reducer);
+    job.progress.streams_pending = false;
+    reporter.stop();
+  }
+  CountResult result;
+  result.stats.map_seconds = seconds_since(start);
+  job.throw_first_error();
+
+  // Merge what is left into the final table.
+  auto reduce_start = std::chrono::steady_clock::now();
+  result.table = reducer.finish();
+  result.stats.reduce_seconds = seconds_since(reduce_start);
+  check_overflow(result.table);
+
+  CountStats& st = result.stats;
+  st.read_busy_seconds = job.read_ns * 1e-9;
+  st.map_busy_seconds = job.map_ns * 1e-9;
+  st.merge_busy_seconds = reducer.merge_seconds();
+  st.partitions = job.progress.partitions_total;
+  st.merges = reducer.merges();
+  st.lines = job.lines;
+  st.input_bytes = job.input_bytes;
+  st.file_bytes = job.progress.bytes_done;
+  st.jobs = jobs;
+  st.partition_size = job.partition_size;
+  return result;
+}
+
+}  // namespace ngfreq

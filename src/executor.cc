@@ -1,0 +1,105 @@
+// The serial and thread executors.
+//
+// Thread: plain partitions go to tbb::parallel_for_each; each stream input
+// (gzip, pipe) runs a tbb::parallel_pipeline whose serial first stage
+// inflates and cuts line-aligned chunks while the parallel second stage maps
+// earlier chunks. The pipeline's token limit bounds the chunks in flight, so
+// memory stays flat however long the stream. Plain partitions and streams
+// run at the same time, so a small file beside a big one never idles a core.
+#include "ngfreq/executor.h"
+
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/global_control.h>
+#include <tbb/parallel_for_each.h>
+#include <tbb/parallel_pipeline.h>
+#include <tbb/task_group.h>
+
+namespace ngfreq::detail {
+
+namespace {
+
+class SerialExecutor : public Executor {
+ public:
+  void map_all(CountJob& job, Reducer& reducer) override {
+    std::vector<char> buf;
+    for (const Partition& p : job.partitions)
+      reducer.add(map_partition(job, p, buf), input_order(p.file_index, p.index));
+    for (i64 file : job.stream_inputs) {
+      StreamReader reader(job, file);
+      i64 index;
+      ChunkBuffer chunk;
+      while (reader.next(index, chunk)) {
+        reducer.add(map_chunk(job, file, index, chunk), input_order(file, index));
+        job.buffers.give_back(std::move(chunk));
+      }
+    }
+  }
+  bool parallel() const override { return false; }
+};
+
+// Chunks in flight per worker in a stream pipeline: one being cut, one
+// being mapped, one waiting, so neither stage starves.
+static constexpr int TOKENS_PER_JOB = 2;
+
+class ThreadExecutor : public Executor {
+ public:
+  explicit ThreadExecutor(int jobs)
+      : jobs_(jobs), limit_(tbb::global_control::max_allowed_parallelism, jobs) {}
+
+  void map_all(CountJob& job, Reducer& reducer) override {
+    tbb::enumerable_thread_specific<std::vector<char>> buffers;
+    tbb::task_group group;
+    group.run([&] {
+      tbb::parallel_for_each(job.partitions, [&](const Partition& p) {
+        reducer.add(map_partition(job, p, buffers.local()), input_order(p.file_index, p.index));
+      });
+    });
+    group.run([&] {
+      tbb::parallel_for_each(job.stream_inputs, [&](i64 file) { map_stream(job, file, reducer); });
+    });
+    group.wait();
+  }
+  bool parallel() const override { return true; }
+
+ private:
+  struct Chunk {
+    i64 index = 0;
+    ChunkBuffer buffer;
+  };
+
+  void map_stream(CountJob& job, i64 file, Reducer& reducer) {
+    StreamReader reader(job, file);
+    tbb::parallel_pipeline(
+        jobs_ * TOKENS_PER_JOB + 1,
+        tbb::make_filter<void, Chunk*>(tbb::filter_mode::serial_in_order,
+                                       [&](tbb::flow_control& fc) -> Chunk* {
+                                         auto chunk = std::make_unique<Chunk>();
+                                         if (!reader.next(chunk->index, chunk->buffer)) {
+                                           fc.stop();
+                                           return nullptr;
+                                         }
+                                         return chunk.release();
+                                       }) &
+            tbb::make_filter<Chunk*, void>(tbb::filter_mode::parallel, [&](Chunk* raw) {
+              std::unique_ptr<Chunk> chunk(raw);
+              FreqTable table = map_chunk(job, file, chunk->index, chunk->buffer);
+              job.buffers.give_back(std::move(chunk->buffer));
+              reducer.add(std::move(table), input_order(file, chunk->index));
+            }));
+  }
+
+  int jobs_;
+  tbb::global_control limit_;
+};
+
+}  // namespace
+
+std::unique_ptr<Executor> make_executor(ExecutorKind kind, int jobs) {
+  switch (kind) {
+    case ExecutorKind::serial: return std::make_unique<SerialExecutor>();
+    case ExecutorKind::thread: return std::make_unique<ThreadExecutor>(jobs);
+  }
+  return nullptr;
+}
+
+}  // namespace ngfreq::detail

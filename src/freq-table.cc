@@ -1,0 +1,137 @@
+// Open addressing with linear probing over a power-of-two slot array, kept at
+// most half full. Entries live in a dense vector (cheap to iterate, sort and
+// serialise); slots hold only an index and half the hash.
+#include "ngfreq/freq-table.h"
+
+#include <tbb/parallel_for.h>
+
+#include <cstring>
+
+#include "ngfreq/hash.h"
+
+namespace ngfreq {
+
+static constexpr i64 INITIAL_SLOTS = 16;
+
+static u64 make_slot(u64 hash, i64 index) {
+  return (hash >> 32 << 32) | u64(index + 1);
+}
+
+static bool same_key(const Entry& e, std::string_view key) {
+  return e.key_len == key.size() && std::memcmp(e.key, key.data(), key.size()) == 0;
+}
+
+const Entry* FreqShard::find(std::string_view key, u64 hash) const {
+  if (slots_.empty()) return nullptr;
+  u64 mask = slots_.size() - 1;
+  u64 tag = hash >> 32;
+  for (u64 i = hash & mask;; i = (i + 1) & mask) {
+    u64 slot = slots_[i];
+    if (slot == 0) return nullptr;
+    if ((slot >> 32) == tag) {
+      const Entry& e = entries_[u32(slot) - 1];
+      if (e.hash == hash && same_key(e, key)) return &e;
+    }
+  }
+}
+
+Entry& FreqShard::find_or_insert(std::string_view key, u64 hash) {
+  if (i64(entries_.size()) * 2 >= i64(slots_.size()))
+    rehash(std::max<i64>(INITIAL_SLOTS, slots_.size() * 2));
+  u64 mask = slots_.size() - 1;
+  u64 tag = hash >> 32;
+  u64 i = hash & mask;
+  for (;; i = (i + 1) & mask) {
+    u64 slot = slots_[i];
+    if (slot == 0) break;
+    if ((slot >> 32) == tag) {
+      Entry& e = entries_[u32(slot) - 1];
+      if (e.hash == hash && same_key(e, key)) return e;
+    }
+  }
+  if (key.size() > u32(-1)) throw Error("n-gram longer than 4 GiB");
+  slots_[i] = make_slot(hash, entries_.size());
+  return entries_.emplace_back(Entry{arena_.store(key), key.size(), hash, 0, 0});
+}
+
+void FreqShard::rehash(i64 slot_count) {
+  std::vector<u64> slots(slot_count, 0);
+  u64 mask = slot_count - 1;
+  for (i64 idx = 0; idx < i64(entries_.size()); idx++) {
+    u64 i = entries_[idx].hash & mask;
+    while (slots[i] != 0) i = (i + 1) & mask;
+    slots[i] = make_slot(entries_[idx].hash, idx);
+  }
+  slots_.swap(slots);
+}
+
+void FreqShard::reserve(i64 entries) {
+  i64 want = INITIAL_SLOTS;
+  while (want < entries * 2 + 1) want *= 2;
+  if (want > i64(slots_.size())) rehash(want);
+  entries_.reserve(entries);
+}
+
+void FreqShard::merge_from(FreqShard& other) {
+  if (other.entries_.empty()) return;
+  if (entries_.empty()) {
+    // Nothing to add to: take the other shard whole.
+    std::swap(*this, other);
+    return;
+  }
+  reserve(entries_.size() + other.entries_.size());
+  for (const Entry& e : other.entries_) {
+    Entry& mine = find_or_insert(e.key_view(), e.hash);
+    overflowed_ |= !add_count(mine.count, e.count);
+    add_count(mine.volumes, e.volumes);
+  }
+  overflowed_ |= other.overflowed_;
+  other = FreqShard();
+}
+
+i64 FreqShard::memory_bytes() const {
+  return slots_.capacity() * sizeof(u64) + entries_.capacity() * sizeof(Entry) +
+         arena_.allocated_bytes();
+}
+
+const Entry* FreqTable::find(std::string_view key) const {
+  if (shards_.empty()) return nullptr;
+  u64 hash = hash_key(key);
+  return shards_[shard_of(hash)].find(key, hash);
+}
+
+i64 FreqTable::size() const {
+  i64 n = 0;
+  for (const FreqShard& s : shards_) n += s.size();
+  return n;
+}
+
+bool FreqTable::overflowed() const {
+  for (const FreqShard& s : shards_)
+    if (s.overflowed()) return true;
+  return false;
+}
+
+i64 FreqTable::memory_bytes() const {
+  i64 n = 0;
+  for (const FreqShard& s : shards_) n += s.memory_bytes();
+  return n;
+}
+
+void merge_tables(FreqTable& dest, std::span<FreqTable*> sources, bool parallel) {
+  bool any = false;
+  for (FreqTable* t : sources) any |= !t->empty();
+  if (!any) return;
+  dest.ensure_shards();
+  auto merge_shard = [&](int s) {
+    for (FreqTable* t : sources)
+      if (!t->empty()) dest.shard(s).merge_from(t->shard(s));
+  };
+  if (parallel)
+    tbb::parallel_for(0, FreqTable::NUM_SHARDS, merge_shard);
+  else
+    for (int s = 0; s < FreqTable::NUM_SHARDS; s++) merge_shard(s);
+  for (FreqTable* t : sources) *t = FreqTable();
+}
+
+}  // namespace ngfreq

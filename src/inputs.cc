@@ -1,0 +1,84 @@
+// Input expansion. Whether a file is gzip is decided by its magic bytes,
+// because Google's files and users' copies are not reliably named.
+#include "ngfreq/inputs.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+
+namespace ngfreq {
+
+int open_input(const std::string& path) {
+  if (path == "-") return STDIN_FILENO;
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw Error(fmt::format("cannot open '{}': {}", path, errno_string()));
+  return fd;
+}
+
+static bool has_gzip_magic(int fd, const std::string& path) {
+  unsigned char magic[2];
+  ssize_t n = pread(fd, magic, 2, 0);
+  if (n < 0) throw Error(fmt::format("cannot read '{}': {}", path, errno_string()));
+  return n == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
+}
+
+static void add_file(const std::string& path, std::vector<InputFile>& out) {
+  int fd = open_input(path);
+  struct stat st;
+  if (fstat(fd, &st) != 0) {
+    close(fd);
+    throw Error(fmt::format("cannot stat '{}': {}", path, errno_string()));
+  }
+  InputFile in{path, S_ISREG(st.st_mode), false, S_ISREG(st.st_mode) ? i64(st.st_size) : 0};
+  try {
+    if (in.seekable) in.gzip = has_gzip_magic(fd, path);
+  } catch (...) {
+    close(fd);
+    throw;
+  }
+  close(fd);
+  if (in.gzip) in.seekable = false;
+  out.push_back(std::move(in));
+}
+
+static void add_directory(const std::string& dir, std::vector<InputFile>& out) {
+  DIR* d = opendir(dir.c_str());
+  if (!d) throw Error(fmt::format("cannot open directory '{}': {}", dir, errno_string()));
+  std::vector<std::string> names;
+  while (dirent* e = readdir(d)) {
+    std::string name = e->d_name;
+    if (name == "." || name == "..") continue;
+    names.push_back(name);
+  }
+  closedir(d);
+  std::sort(names.begin(), names.end());
+  std::string prefix = dir.ends_with('/') ? dir : dir + "/";
+  for (const std::string& name : names) {
+    std::string path = prefix + name;
+    struct stat st;
+    if (stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode)) add_file(path, out);
+  }
+}
+
+std::vector<InputFile> expand_inputs(const std::vector<std::string>& args) {
+  std::vector<InputFile> out;
+  for (const std::string& arg : args) {
+    if (arg == "-") {
+      out.push_back({"-", false, false, 0});
+      continue;
+    }
+    struct stat st;
+    if (stat(arg.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
+      add_directory(arg, out);
+    else
+      add_file(arg, out);
+  }
+  return out;
+}
+
+}  // namespace ngfreq

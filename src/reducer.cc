@@ -1,0 +1,94 @@
+#include "ngfreq/reducer.h"
+
+#include <tbb/parallel_for.h>
+
+#include <algorithm>
+#include <chrono>
+
+namespace ngfreq {
+
+Reducer::Reducer(ReduceMode mode, int fan_in, bool parallel)
+    : mode_(mode), fan_in_(std::max(2, fan_in)), parallel_(parallel) {}
+
+FreqTable Reducer::merge_group(std::vector<FreqTable>& group) {
+  auto start = std::chrono::steady_clock::now();
+  // Merge into the largest table: the fewest entries have to move.
+  auto largest = std::max_element(group.begin(), group.end(),
+                                  [](const FreqTable& a, const FreqTable& b) { return a.size() < b.size(); });
+  std::swap(*largest, group.front());
+  std::vector<FreqTable*> sources;
+  for (size_t i = 1; i < group.size(); i++) sources.push_back(&group[i]);
+  merge_tables(group.front(), sources, parallel_);
+  merges_++;
+  merge_ns_ += std::chrono::duration_cast<std::chrono::nanoseconds>(
+                   std::chrono::steady_clock::now() - start)
+                   .count();
+  return std::move(group.front());
+}
+
+void Reducer::add(FreqTable table, u64 order) {
+  if (mode_ == ReduceMode::serial) {
+    std::lock_guard lock(mutex_);
+    in_order_.emplace_back(order, std::move(table));
+    return;
+  }
+  if (table.empty()) return;
+  for (size_t level = 0;; level++) {
+    std::vector<FreqTable> group;
+    {
+      std::lock_guard lock(mutex_);
+      if (levels_.size() <= level) levels_.resize(level + 1);
+      std::vector<FreqTable>& waiting = levels_[level];
+      waiting.push_back(std::move(table));
+      if (i64(waiting.size()) < fan_in_) return;
+      group = std::move(waiting);
+      waiting.clear();
+    }
+    table = merge_group(group);
+  }
+}
+
+FreqTable Reducer::finish() {
+  std::vector<FreqTable> rest;
+  if (mode_ == ReduceMode::serial) {
+    std::sort(in_order_.begin(), in_order_.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
+    if (in_order_.empty()) return FreqTable();
+    // One fold in partition order, on this thread, as functools.reduce did.
+    FreqTable result = std::move(in_order_.front().second);
+    auto start = std::chrono::steady_clock::now();
+    for (size_t i = 1; i < in_order_.size(); i++) {
+      FreqTable* source = &in_order_[i].second;
+      merge_tables(result, std::span(&source, 1), false);
+      merges_++;
+    }
+    merge_ns_ += std::chrono::duration_cast<std::chrono::nanoseconds>(
+                     std::chrono::steady_clock::now() - start)
+                     .count();
+    in_order_.clear();
+    return result;
+  }
+
+  for (std::vector<FreqTable>& level : levels_)
+    for (FreqTable& t : level) rest.push_back(std::move(t));
+  levels_.clear();
+  // Rounds of fan_in-way merges; the groups of a round run in parallel.
+  while (rest.size() > 1) {
+    i64 groups = (i64(rest.size()) + fan_in_ - 1) / fan_in_;
+    std::vector<FreqTable> next(groups);
+    auto merge_one = [&](i64 g) {
+      std::vector<FreqTable> group;
+      for (i64 i = g * fan_in_; i < std::min<i64>(rest.size(), (g + 1) * fan_in_); i++)
+        group.push_back(std::move(rest[i]));
+      next[g] = group.size() == 1 ? std::move(group.front()) : merge_group(group);
+    };
+    if (parallel_)
+      tbb::parallel_for(i64(0), groups, merge_one);
+    else
+      for (i64 g = 0; g < groups; g++) merge_one(g);
+    rest = std::move(next);
+  }
+  return rest.empty() ? FreqTable() : std::move(rest.front());
+}
+
+}  // namespace ngfreq

@@ -1,0 +1,36 @@
+#include "ngfreq/stats.h"
+
+#include <fmt/format.h>
+#include <sys/resource.h>
+
+#include <cstdio>
+
+namespace ngfreq {
+
+i64 peak_rss_bytes() {
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  return i64(ru.ru_maxrss) * 1024;  // Linux reports KiB
+}
+
+void print_stats(const CountStats& st, i64 distinct, double output_seconds, double total_seconds) {
+  auto mb = [](double bytes) { return bytes / 1e6; };
+  double rate = total_seconds > 0 ? mb(st.input_bytes) / total_seconds : 0;
+  fmt::print(stderr,
+             "ngfreq stats:\n"
+             "  wall time        {:8.3f} s  (map {:.3f} s, reduce tail {:.3f} s, output {:.3f} s)\n"
+             "  busy, all workers{:8.3f} s read/inflate, {:.3f} s map, {:.3f} s merge\n"
+             "  jobs             {:8}\n"
+             "  partitions       {:8}  (partition size {} bytes), {} merges\n"
+             "  lines            {:8}\n"
+             "  distinct n-grams {:8}\n"
+             "  input            {:8.1f} MB parsed, {:.1f} MB read from files\n"
+             "  throughput       {:8.1f} MB/s\n"
+             "  peak memory      {:8.1f} MB (max RSS)\n",
+             total_seconds, st.map_seconds, st.reduce_seconds, output_seconds,
+             st.read_busy_seconds, st.map_busy_seconds, st.merge_busy_seconds, st.jobs, st.partitions,
+             st.partition_size, st.merges, st.lines, distinct, mb(st.input_bytes), mb(st.file_bytes),
+             rate, mb(peak_rss_bytes()));
+}
+
+}  // namespace ngfreq

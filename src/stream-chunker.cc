@@ -1,0 +1,79 @@
+#include "ngfreq/stream-chunker.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace ngfreq {
+
+ChunkBuffer BufferPool::take(i64 capacity) {
+  std::lock_guard lock(mutex_);
+  for (size_t i = 0; i < free_.size(); i++) {
+    if (free_[i].capacity >= capacity) {
+      ChunkBuffer buf = std::move(free_[i]);
+      free_.erase(free_.begin() + i);
+      buf.size = 0;
+      return buf;
+    }
+  }
+  return {std::make_unique_for_overwrite<char[]>(capacity), 0, capacity};
+}
+
+void BufferPool::give_back(ChunkBuffer buf) {
+  std::lock_guard lock(mutex_);
+  free_.push_back(std::move(buf));
+}
+
+StreamChunker::StreamChunker(ByteSource& source, i64 chunk_size, BufferPool& pool)
+    : source_(source), chunk_size_(std::max<i64>(chunk_size, 1)), pool_(pool) {}
+
+static void grow(ChunkBuffer& buf, i64 capacity) {
+  auto bigger = std::make_unique_for_overwrite<char[]>(capacity);
+  std::memcpy(bigger.get(), buf.data.get(), buf.size);
+  buf.data = std::move(bigger);
+  buf.capacity = capacity;
+}
+
+bool StreamChunker::next(ChunkBuffer& out, i64& stream_offset) {
+  if (eof_ && carry_.empty()) return false;
+  // Room for the chunk plus a typical line past it, so that the cut point
+  // rarely needs a second read.
+  out = pool_.take(chunk_size_ + 4096);
+  std::memcpy(out.data.get(), carry_.data(), carry_.size());
+  out.size = carry_.size();
+  carry_.clear();
+  stream_offset = offset_;
+
+  i64 cut = -1;  // one past the last LF
+  for (;;) {
+    while (!eof_ && out.size < chunk_size_) {
+      i64 n = source_.read(out.data.get() + out.size, out.capacity - out.size);
+      if (n == 0) eof_ = true;
+      out.size += n;
+    }
+    const char* base = out.data.get();
+    const char* nl = static_cast<const char*>(memrchr(base, '\n', out.size));
+    if (nl) {
+      cut = nl - base + 1;
+      break;
+    }
+    if (eof_) {
+      cut = out.size;  // the last line has no LF
+      break;
+    }
+    // A line longer than the chunk: read on until it ends.
+    if (out.size == out.capacity) grow(out, out.capacity * 2);
+    i64 n = source_.read(out.data.get() + out.size, out.capacity - out.size);
+    if (n == 0) eof_ = true;
+    out.size += n;
+  }
+  carry_.assign(out.data.get() + cut, out.data.get() + out.size);
+  out.size = cut;
+  offset_ += cut;
+  if (out.size == 0) {
+    pool_.give_back(std::move(out));
+    return false;
+  }
+  return true;
+}
+
+}  // namespace ngfreq
