@@ -66,44 +66,63 @@ void CountJob::throw_first_error() {
   throw InputError(inputs[first->file_index].path, line, first->error->reason);
 }
 
-// Records a map's report and progress; shared by both map kinds.
-static FreqTable finish_map(CountJob& job, i64 file_index, i64 index, std::string_view text,
-                            i64 file_bytes) {
-  FreqTable table;
-  i64 start = now_ns();
-  MapOutcome outcome = map_v2(text, job.opts.years, table);
-  job.map_ns += now_ns() - start;
+// Records a map's outcome and progress; shared by both map kinds.
+static void finish_map(CountJob& job, i64 file_index, i64 index, MapOutcome& outcome, FreqTable& table,
+                       i64 file_bytes) {
   job.lines += outcome.lines;
-  job.input_bytes += text.size();
   if (outcome.error) table = FreqTable();  // the run fails; free it early
   job.report({file_index, index, outcome.lines, std::move(outcome.error), std::nullopt});
   job.progress.partitions_done.fetch_add(1, std::memory_order_relaxed);
   job.progress.bytes_done.fetch_add(file_bytes, std::memory_order_relaxed);
-  return table;
 }
 
-FreqTable map_partition(CountJob& job, const Partition& part, std::vector<char>& buf) {
-  const InputFile& in = job.inputs[part.file_index];
+// Parses one piece of text, adding its lines and error to `outcome`.
+static bool map_piece(CountJob& job, std::string_view text, FreqTable& table, MapOutcome& outcome) {
+  i64 start = now_ns();
+  MapOutcome piece = map_v2(text, job.opts.years, table);
+  job.map_ns += now_ns() - start;
+  job.input_bytes += text.size();
+  if (piece.error) {
+    piece.error->line_index += outcome.lines;
+    outcome.error = std::move(piece.error);
+  }
+  outcome.lines += piece.lines;
+  return !outcome.error;
+}
+
+FreqTable map_partition(CountJob& job, const Partition& part) {
+  FreqTable table;
   if (job.pointless(input_order(part.file_index, part.index))) {
     job.progress.partitions_done.fetch_add(1, std::memory_order_relaxed);
-    return FreqTable();
+    return table;
   }
-  i64 start = now_ns();
+  const InputFile& in = job.inputs[part.file_index];
   int fd = open_input(in.path);
-  PartitionText text;
+  MapOutcome outcome;
   try {
-    text = read_partition(fd, in.path, in.size, part, buf);
+    PartitionReader reader(fd, in.path, in.size, part);
+    for (;;) {
+      i64 start = now_ns();
+      std::string_view text;
+      bool more = reader.next(text);
+      job.read_ns += now_ns() - start;
+      if (!more || !map_piece(job, text, table, outcome)) break;
+    }
   } catch (...) {
     close(fd);
     throw;
   }
   close(fd);
-  job.read_ns += now_ns() - start;
-  return finish_map(job, part.file_index, part.index, text.text, part.end - part.begin);
+  finish_map(job, part.file_index, part.index, outcome, table, part.end - part.begin);
+  return table;
 }
 
 FreqTable map_chunk(CountJob& job, i64 file_index, i64 index, const ChunkBuffer& chunk) {
-  return finish_map(job, file_index, index, std::string_view(chunk.data.get(), chunk.size), 0);
+  FreqTable table;
+  MapOutcome outcome;
+  map_piece(job, std::string_view(chunk.data.get(), chunk.size), table, outcome);
+  finish_map(job, file_index, index, outcome, table, 0);
+  return table;
 }
 
 StreamReader::StreamReader(CountJob& job, i64 file_index) : job_(job), file_index_(file_index) {}

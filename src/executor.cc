@@ -8,7 +8,6 @@
 // run at the same time, so a small file beside a big one never idles a core.
 #include "ngfreq/executor.h"
 
-#include <tbb/enumerable_thread_specific.h>
 #include <tbb/global_control.h>
 #include <tbb/parallel_for_each.h>
 #include <tbb/parallel_pipeline.h>
@@ -21,9 +20,8 @@ namespace {
 class SerialExecutor : public Executor {
  public:
   void map_all(CountJob& job, Reducer& reducer) override {
-    std::vector<char> buf;
     for (const Partition& p : job.partitions)
-      reducer.add(map_partition(job, p, buf), input_order(p.file_index, p.index));
+      reducer.add(map_partition(job, p), input_order(p.file_index, p.index));
     for (i64 file : job.stream_inputs) {
       StreamReader reader(job, file);
       i64 index;
@@ -47,11 +45,10 @@ class ThreadExecutor : public Executor {
       : jobs_(jobs), limit_(tbb::global_control::max_allowed_parallelism, jobs) {}
 
   void map_all(CountJob& job, Reducer& reducer) override {
-    tbb::enumerable_thread_specific<std::vector<char>> buffers;
     tbb::task_group group;
     group.run([&] {
       tbb::parallel_for_each(job.partitions, [&](const Partition& p) {
-        reducer.add(map_partition(job, p, buffers.local()), input_order(p.file_index, p.index));
+        reducer.add(map_partition(job, p), input_order(p.file_index, p.index));
       });
     });
     group.run([&] {

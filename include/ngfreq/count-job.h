@@ -63,8 +63,8 @@ class CountJob {
   std::vector<MapReport> reports_;
 };
 
-/// Reads and maps one plain partition. `buf` is the worker's reused buffer.
-FreqTable map_partition(CountJob& job, const Partition& part, std::vector<char>& buf);
+/// Reads and maps one plain partition.
+FreqTable map_partition(CountJob& job, const Partition& part);
 
 /// Maps one chunk of a stream input.
 FreqTable map_chunk(CountJob& job, i64 file_index, i64 index, const ChunkBuffer& chunk);

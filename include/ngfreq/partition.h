@@ -34,15 +34,34 @@ std::vector<Partition> plan_partitions(i64 file_index, i64 file_size,
 /// cost memory without speeding anything up.
 i64 default_partition_size(i64 total_bytes, int jobs);
 
-/// The lines a partition owns, read from `fd` into `buf`.
-struct PartitionText {
-  std::string_view text;  // whole lines; the last may lack its LF at EOF
-  i64 file_offset = 0;    // offset of text[0] in the file
-};
+/// Reads the lines a partition owns in pieces of about PIECE bytes. Parsing
+/// a piece right after pread copies it keeps it in L2; one big read of the
+/// whole partition would have the parser fetch it from DRAM a second time.
+/// Pieces hold whole lines; a line longer than a piece makes a longer piece.
+class PartitionReader {
+ public:
+  /// 256 KiB: fits in L2 with room for the table's hot slots.
+  static constexpr i64 PIECE = 256 * 1024;
 
-/// Reads the lines owned by `part` with pread; `buf` is reused between calls
-/// so a worker's memory stays at one partition plus its last line.
-PartitionText read_partition(int fd, const std::string& path, i64 file_size,
-                             const Partition& part, std::vector<char>& buf);
+  PartitionReader(int fd, const std::string& path, i64 file_size, const Partition& part);
+
+  /// The next whole lines, or false when the partition is done.
+  bool next(std::string_view& text);
+
+  /// File offset of the first byte next() will return.
+  i64 position() const { return pos_; }
+
+ private:
+  // Reads file bytes [offset, offset + len) into buf_ at `at`; short at EOF.
+  i64 read_at(i64 offset, i64 len, i64 at);
+
+  int fd_;
+  const std::string& path_;
+  i64 file_size_;
+  i64 end_;
+  i64 pos_;
+  bool done_ = false;
+  std::vector<char> buf_;
+};
 
 }  // namespace ngfreq
