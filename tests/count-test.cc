@@ -1,0 +1,249 @@
+// End-to-end counts through the library, checked against the independent
+// reference in test-util.h: the parallel-equivalence sweep, gzip, streams,
+// directories, year filters, and deterministic error reports.
+#include "ngfreq/count.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <tuple>
+
+#include "test-util.h"
+
+using namespace ngfreq;
+using namespace ngfreq::test;
+using testing::HasSubstr;
+
+namespace {
+
+CountOptions options(std::vector<std::string> inputs) {
+  CountOptions o;
+  o.inputs = std::move(inputs);
+  o.progress = ProgressMode::none;
+  return o;
+}
+
+std::string error_of(const CountOptions& o) {
+  try {
+    run_count(o);
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+class CountSweep : public testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new TempDir();
+    corpus_ = new std::string(make_v2_corpus(7, 150));
+    write_file(*dir_ / "corpus.tsv", *corpus_);
+    reference_ = new Reference(reference_count(*corpus_));
+  }
+  static void TearDownTestSuite() {
+    delete dir_;
+    delete corpus_;
+    delete reference_;
+  }
+  static TempDir* dir_;
+  static std::string* corpus_;
+  static Reference* reference_;
+};
+TempDir* CountSweep::dir_;
+std::string* CountSweep::corpus_;
+Reference* CountSweep::reference_;
+
+}  // namespace
+
+// Every partition size down to one byte, every job count, executor and
+// reduce mode gives exactly the reference totals.
+TEST_F(CountSweep, EverySettingGivesTheReferenceTotals) {
+  ASSERT_GT(corpus_->size(), 20000u);
+  for (i64 size : {1, 2, 7, 64, 4096, 0})
+    for (ExecutorKind ex : {ExecutorKind::serial, ExecutorKind::thread})
+      for (ReduceMode reduce : {ReduceMode::tree, ReduceMode::serial})
+        for (int jobs : {1, 2, 4}) {
+          if (ex == ExecutorKind::serial && jobs != 1) continue;
+          SCOPED_TRACE(testing::Message() << "partition " << size << " jobs " << jobs << " executor "
+                                          << int(ex) << " reduce " << int(reduce));
+          CountOptions o = options({(*dir_ / "corpus.tsv").string()});
+          o.partition_size = size;
+          o.executor = ex;
+          o.reduce = reduce;
+          o.jobs = jobs;
+          CountResult r = run_count(o);
+          EXPECT_EQ(table_contents(r.table), *reference_);
+          EXPECT_EQ(r.stats.input_bytes, i64(corpus_->size()));
+        }
+}
+
+TEST_F(CountSweep, FanInDoesNotChangeTotals) {
+  for (int fan_in : {2, 3, 8}) {
+    CountOptions o = options({(*dir_ / "corpus.tsv").string()});
+    o.partition_size = 512;
+    o.fan_in = fan_in;
+    EXPECT_EQ(table_contents(run_count(o).table), *reference_) << "fan-in " << fan_in;
+  }
+}
+
+TEST_F(CountSweep, GzipGivesTheSameTotalsWithEveryInflater) {
+  write_file(*dir_ / "corpus.gz", gzip(*corpus_));
+  for (Inflater inf : {Inflater::automatic, Inflater::zlib})
+    for (i64 size : {7, 4096, 0}) {
+      CountOptions o = options({(*dir_ / "corpus.gz").string()});
+      o.inflater = inf;
+      o.partition_size = size;
+      EXPECT_EQ(table_contents(run_count(o).table), *reference_) << "partition " << size;
+    }
+}
+
+TEST_F(CountSweep, MultiMemberGzipIsReadToTheEnd) {
+  // Cut the corpus at a line boundary near the middle; gzip the halves apart.
+  size_t cut = corpus_->find('\n', corpus_->size() / 2) + 1;
+  write_file(*dir_ / "two.gz", gzip(corpus_->substr(0, cut)) + gzip(corpus_->substr(cut), 1));
+  for (Inflater inf : {Inflater::automatic, Inflater::zlib}) {
+    CountOptions o = options({(*dir_ / "two.gz").string()});
+    o.inflater = inf;
+    EXPECT_EQ(table_contents(run_count(o).table), *reference_);
+  }
+}
+
+TEST_F(CountSweep, DirectoryIsReadInNameOrderAndMixesPlainAndGzip) {
+  TempDir d;
+  size_t cut = corpus_->find('\n', corpus_->size() / 3) + 1;
+  write_file(d / "part-1.tsv", corpus_->substr(0, cut));
+  write_file(d / "part-2.gz", gzip(corpus_->substr(cut)));
+  std::filesystem::create_directory(d / "subdir-is-ignored");
+  write_file(d / "subdir-is-ignored" / "x.tsv", "zzz\t2000\t1\t1\n");
+  CountOptions o = options({d.path().string()});
+  o.partition_size = 1000;
+  EXPECT_EQ(table_contents(run_count(o).table), *reference_);
+}
+
+TEST_F(CountSweep, YearFiltersAreInclusive) {
+  CountOptions o = options({(*dir_ / "corpus.tsv").string()});
+  o.years.since = 1600;
+  o.years.until = 1700;
+  o.partition_size = 300;
+  EXPECT_EQ(table_contents(run_count(o).table), reference_count(*corpus_, 1600, 1700));
+}
+
+TEST(Count, EmptyFileGivesNoTotals) {
+  TempDir d;
+  write_file(d / "empty.tsv", "");
+  CountResult r = run_count(options({(d / "empty.tsv").string()}));
+  EXPECT_EQ(r.table.size(), 0);
+  EXPECT_EQ(r.stats.lines, 0);
+}
+
+TEST(Count, CrLfAndMissingFinalNewlineAreAccepted) {
+  TempDir d;
+  write_file(d / "crlf.tsv", "a\t2000\t5\t1\r\na\t2001\t6\t2\r\nb\t1999\t3\t1");
+  CountResult r = run_count(options({(d / "crlf.tsv").string()}));
+  Reference want{{"a", {11, 3}}, {"b", {3, 1}}};
+  EXPECT_EQ(table_contents(r.table), want);
+}
+
+TEST(Count, LinesLongerThanThePartitionAreCountedOnce) {
+  TempDir d;
+  std::string long_key(300000, 'q');
+  std::string text = "a\t2000\t1\t1\n" + long_key + "\t2000\t5\t1\n" + long_key + "\t2001\t5\t1\nb\t2000\t2\t1\n";
+  write_file(d / "long.tsv", text);
+  for (i64 size : {1, 100, 4096, 0}) {
+    CountOptions o = options({(d / "long.tsv").string()});
+    o.partition_size = size;
+    EXPECT_EQ(table_contents(run_count(o).table), reference_count(text)) << "partition " << size;
+  }
+}
+
+// The earliest bad line wins whatever the schedule, with its true line number.
+TEST(Count, EarliestErrorIsReportedWithTheSameLineEverywhere) {
+  TempDir d;
+  std::string text = make_v2_corpus(3, 80);
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string l; std::getline(in, l);) lines.push_back(l);
+  ASSERT_GT(lines.size(), 400u);
+  lines[300] = "broken\t2000\t5";          // line 301: three fields
+  lines[350] = "broken\t20x0\t5\t1";        // line 351: a later error
+  std::string bad;
+  for (auto& l : lines) bad += l + '\n';
+  write_file(d / "bad.tsv", bad);
+  write_file(d / "bad.gz", gzip(bad));
+  for (const char* name : {"bad.tsv", "bad.gz"})
+    for (i64 size : {1, 7, 64, 4096, 0})
+      for (int jobs : {1, 2, 4}) {
+        CountOptions o = options({(d / name).string()});
+        o.partition_size = size;
+        o.jobs = jobs;
+        EXPECT_EQ(error_of(o), (d / name).string() + ":301: expected 4 tab-separated fields, got 3")
+            << name << " partition " << size << " jobs " << jobs;
+      }
+}
+
+TEST(Count, ErrorInSecondFileCountsLinesOfThatFileOnly) {
+  TempDir d;
+  write_file(d / "a.tsv", "a\t2000\t1\t1\na\t2001\t1\t1\n");
+  write_file(d / "b.tsv", "b\t2000\t1\t1\nb\t2000\tx\t1\n");
+  EXPECT_EQ(error_of(options({(d / "a.tsv").string(), (d / "b.tsv").string()})),
+            (d / "b.tsv").string() + ":2: match_count 'x' is not a non-negative integer");
+}
+
+TEST(Count, TotalsThatOverflowAreAnErrorNotAWrap) {
+  TempDir d;
+  write_file(d / "big.tsv", "a\t2000\t18446744073709551000\t1\nb\t2000\t1\t1\n");
+  write_file(d / "big2.tsv", "a\t2001\t1000\t1\n");
+  CountOptions o = options({(d / "big.tsv").string(), (d / "big2.tsv").string()});
+  EXPECT_THAT(error_of(o), HasSubstr("total match_count of 'a' overflows 64 bits"));
+}
+
+TEST(Count, CorruptGzipNamesTheByteOffset) {
+  TempDir d;
+  std::string gz = gzip(make_v2_corpus(5, 100));
+  write_file(d / "truncated.gz", gz.substr(0, gz.size() / 2));
+  EXPECT_THAT(error_of(options({(d / "truncated.gz").string()})), HasSubstr("truncated gzip data"));
+  std::string bad_crc = gz;
+  bad_crc[bad_crc.size() - 6] ^= 0x55;  // inside the CRC32 of the trailer
+  write_file(d / "crc.gz", bad_crc);
+  for (Inflater inf : {Inflater::automatic, Inflater::zlib}) {
+    CountOptions o = options({(d / "crc.gz").string()});
+    o.inflater = inf;
+    EXPECT_THAT(error_of(o), HasSubstr("crc.gz: byte "));
+    EXPECT_THAT(error_of(o), HasSubstr("CRC mismatch"));
+  }
+}
+
+TEST(Count, MissingFileIsAnError) {
+  EXPECT_EQ(error_of(options({"/nonexistent/file.tsv"})),
+            "cannot open '/nonexistent/file.tsv': No such file or directory");
+}
+
+// Golden totals on the genuine Google Books v2 excerpts.
+TEST(RealData, HeadsMatchTheReferenceForSeveralPartitionSizes) {
+  std::string dir = real_heads_dir();
+  if (dir.empty()) GTEST_SKIP() << "../shared/datasets/real/v2/1gram-heads is absent";
+  std::string all;
+  std::vector<std::string> files;
+  for (auto& e : std::filesystem::directory_iterator(dir)) files.push_back(e.path().string());
+  std::sort(files.begin(), files.end());
+  for (auto& f : files) all += read_file(f);
+  Reference want = reference_count(all);
+  for (i64 size : {4096, 100000, 0}) {
+    CountOptions o = options({dir});
+    o.partition_size = size;
+    EXPECT_EQ(table_contents(run_count(o).table), want) << "partition " << size;
+  }
+}
+
+TEST(RealData, FirstNgramOfTheAFileHasItsHandSummedTotal) {
+  std::string dir = real_heads_dir();
+  if (dir.empty()) GTEST_SKIP() << "../shared/datasets/real/v2/1gram-heads is absent";
+  CountOptions o = options({dir + "/googlebooks-eng-all-1gram-20120701-a.head10000.tsv"});
+  o.partition_size = 64;
+  CountResult r = run_count(o);
+  // The 16 lines of A'Aang_NOUN: 45+5+1+1+20+3+5+2+1+45+6+5+6+4+1+3.
+  const Entry* e = r.table.find("A'Aang_NOUN");
+  ASSERT_NE(e, nullptr);
+  EXPECT_EQ(e->count, 153u);
+  EXPECT_EQ(r.stats.lines, 10000);
+}

@@ -1,0 +1,86 @@
+#include "ngfreq/partition.h"
+
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include "test-util.h"
+
+using namespace ngfreq;
+using namespace ngfreq::test;
+
+namespace {
+
+// Concatenates what every partition of the file reads.
+std::string read_all_partitions(const std::string& path, i64 size, i64 partition_size, i64* empty_parts = nullptr) {
+  int fd = open(path.c_str(), O_RDONLY);
+  std::string out;
+  for (const Partition& p : plan_partitions(0, size, partition_size)) {
+    PartitionReader reader(fd, path, size, p);
+    std::string_view piece;
+    std::string mine;
+    while (reader.next(piece)) mine += piece;
+    if (mine.empty() && empty_parts) ++*empty_parts;
+    out += mine;
+  }
+  close(fd);
+  return out;
+}
+
+}  // namespace
+
+TEST(PartitionPlan, CoversTheFileWithoutGapsOrOverlaps) {
+  for (i64 size : {0, 1, 10, 4096, 100001})
+    for (i64 psize : {1, 3, 4096, 1 << 20}) {
+      std::vector<Partition> parts = plan_partitions(2, size, psize);
+      i64 at = 0;
+      for (size_t i = 0; i < parts.size(); i++) {
+        EXPECT_EQ(parts[i].begin, at);
+        EXPECT_EQ(parts[i].index, i64(i));
+        EXPECT_EQ(parts[i].file_index, 2);
+        EXPECT_GT(parts[i].end, parts[i].begin);
+        at = parts[i].end;
+      }
+      EXPECT_EQ(at, size);
+    }
+}
+
+TEST(PartitionReader, EveryLineBelongsToExactlyOnePartition) {
+  TempDir d;
+  std::string text = make_v2_corpus(11, 40);
+  text += std::string(5000, 'L') + "\t2000\t1\t1\n";  // a line longer than most partitions
+  text += "last\t2000\t1\t1";                         // no final newline
+  write_file(d / "t.tsv", text);
+  for (i64 psize : {1, 2, 3, 7, 17, 64, 333, 4096, 1 << 20}) {
+    i64 empty = 0;
+    EXPECT_EQ(read_all_partitions((d / "t.tsv").string(), text.size(), psize, &empty), text) << "partition size " << psize;
+    if (psize == 1) EXPECT_GT(empty, 0);
+  }
+}
+
+TEST(PartitionReader, PiecesEndOnLineBoundaries) {
+  TempDir d;
+  std::string text = make_v2_corpus(12, 3000);  // several pieces long
+  ASSERT_GT(i64(text.size()), 3 * PartitionReader::PIECE);
+  write_file(d / "t.tsv", text);
+  int fd = open((d / "t.tsv").c_str(), O_RDONLY);
+  PartitionReader reader(fd, (d / "t.tsv").string(), text.size(), Partition{0, 0, 0, i64(text.size())});
+  std::string_view piece;
+  int pieces = 0;
+  std::string all;
+  while (reader.next(piece)) {
+    EXPECT_EQ(piece.back(), '\n');
+    EXPECT_LE(i64(piece.size()), PartitionReader::PIECE);
+    all += piece;
+    pieces++;
+  }
+  close(fd);
+  EXPECT_GE(pieces, 3);
+  EXPECT_EQ(all, text);
+}
+
+TEST(PartitionSize, DefaultGivesEightPartitionsPerJobWithinBounds) {
+  EXPECT_EQ(default_partition_size(1000, 2), 1 << 20);
+  EXPECT_EQ(default_partition_size(i64(160) << 20, 2), i64(10) << 20);
+  EXPECT_EQ(default_partition_size(i64(100) << 30, 2), i64(32) << 20);
+}
