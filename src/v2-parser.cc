@@ -109,6 +109,27 @@ inline bool parse_u64(const char*& p, const char* end, u64& out) {
 }
 
 
+// Whether the n bytes at a and b are equal. Inlined for the short keys that
+// dominate n-gram files: two overlapping 8-byte loads compare up to 16
+// bytes with no call (memcmp was 9% of a profile). Both ranges must be
+// readable for n bytes.
+inline bool same_bytes(const char* a, const char* b, size_t n) {
+  if (n >= 8 && n <= 16) {
+    u64 a0, b0, a1, b1;
+    std::memcpy(&a0, a, 8);
+    std::memcpy(&b0, b, 8);
+    std::memcpy(&a1, a + n - 8, 8);
+    std::memcpy(&b1, b + n - 8, 8);
+    return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+  }
+  if (n < 8) {
+    for (size_t i = 0; i < n; i++)
+      if (a[i] != b[i]) return false;
+    return true;
+  }
+  return std::memcmp(a, b, n) == 0;
+}
+
 }  // namespace
 
 MapOutcome map_v2(std::string_view text, const YearFilter& years, FreqTable& table) {
@@ -140,7 +161,7 @@ MapOutcome map_v2(std::string_view text, const YearFilter& years, FreqTable& tab
 
     // Field 1: the n-gram. Same as the previous line's key?
     if (key && size_t(end - p) > key_len && p[key_len] == '\t' &&
-        std::memcmp(p, key, key_len) == 0) {
+        same_bytes(p, key, key_len)) {
       p += key_len + 1;
     } else {
       const char* tab = static_cast<const char*>(std::memchr(p, '\t', end - p));

@@ -60,7 +60,7 @@ TEST(PartitionReader, EveryLineBelongsToExactlyOnePartition) {
 
 TEST(PartitionReader, PiecesEndOnLineBoundaries) {
   TempDir d;
-  std::string text = make_v2_corpus(12, 3000);  // several pieces long
+  std::string text = make_v2_corpus(12, 12000);  // several pieces long
   ASSERT_GT(i64(text.size()), 3 * PartitionReader::PIECE);
   write_file(d / "t.tsv", text);
   int fd = open((d / "t.tsv").c_str(), O_RDONLY);

@@ -40,8 +40,10 @@ i64 default_partition_size(i64 total_bytes, int jobs);
 /// Pieces hold whole lines; a line longer than a piece makes a longer piece.
 class PartitionReader {
  public:
-  /// 256 KiB: fits in L2 with room for the table's hot slots.
-  static constexpr i64 PIECE = 256 * 1024;
+  /// 1 MiB: of 64 KiB, 256 KiB and 1 MiB, measured on 578 MB with one job
+  /// (0.60, 0.58, 0.55 s), the largest was fastest: fewer syscalls, and
+  /// the piece still mostly sits in L2 when the parser reaches it.
+  static constexpr i64 PIECE = 1024 * 1024;
 
   PartitionReader(int fd, const std::string& path, i64 file_size, const Partition& part);
 
