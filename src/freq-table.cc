@@ -35,9 +35,12 @@ const Entry* FreqShard::find(std::string_view key, u64 hash) const {
   }
 }
 
-Entry& FreqShard::find_or_insert(std::string_view key, u64 hash) {
+void FreqShard::grow_if_full() {
   if (i64(entries_.size()) * 2 >= i64(slots_.size()))
     rehash(std::max<i64>(INITIAL_SLOTS, slots_.size() * 2));
+}
+
+Entry* FreqShard::probe(std::string_view key, u64 hash, u64& empty_slot) {
   u64 mask = slots_.size() - 1;
   u64 tag = hash >> 32;
   u64 i = hash & mask;
@@ -46,11 +49,19 @@ Entry& FreqShard::find_or_insert(std::string_view key, u64 hash) {
     if (slot == 0) break;
     if ((slot >> 32) == tag) {
       Entry& e = entries_[u32(slot) - 1];
-      if (e.hash == hash && same_key(e, key)) return e;
+      if (e.hash == hash && same_key(e, key)) return &e;
     }
   }
+  empty_slot = i;
+  return nullptr;
+}
+
+Entry& FreqShard::find_or_insert(std::string_view key, u64 hash) {
+  grow_if_full();
+  u64 empty_slot;
+  if (Entry* e = probe(key, hash, empty_slot)) return *e;
   if (key.size() > u32(-1)) throw Error("n-gram longer than 4 GiB");
-  slots_[i] = make_slot(hash, entries_.size());
+  slots_[empty_slot] = make_slot(hash, entries_.size());
   return entries_.emplace_back(Entry{arena_.store(key), key.size(), hash, 0, 0});
 }
 
@@ -80,11 +91,21 @@ void FreqShard::merge_from(FreqShard& other) {
     return;
   }
   reserve(entries_.size() + other.entries_.size());
+  // Keys new to this shard keep pointing into the other shard's arena,
+  // which this shard adopts: no key bytes are copied. Keys present in both
+  // leave a dead copy behind; in sorted n-gram files partitions share few
+  // keys, so little is wasted.
   for (const Entry& e : other.entries_) {
-    Entry& mine = find_or_insert(e.key_view(), e.hash);
-    overflowed_ |= !add_count(mine.count, e.count);
-    add_count(mine.volumes, e.volumes);
+    u64 empty_slot;
+    if (Entry* mine = probe(e.key_view(), e.hash, empty_slot)) {
+      overflowed_ |= !add_count(mine->count, e.count);
+      add_count(mine->volumes, e.volumes);
+    } else {
+      slots_[empty_slot] = make_slot(e.hash, entries_.size());
+      entries_.push_back(e);
+    }
   }
+  arena_.adopt(std::move(other.arena_));
   overflowed_ |= other.overflowed_;
   other = FreqShard();
 }

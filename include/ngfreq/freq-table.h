@@ -63,6 +63,9 @@ class FreqShard {
 
  private:
   Entry& find_or_insert(std::string_view key, u64 hash);
+  // The entry for key, or nullptr and the empty slot where it belongs.
+  Entry* probe(std::string_view key, u64 hash, u64& empty_slot);
+  void grow_if_full();
   void rehash(i64 slot_count);
 
   // A slot holds (hash >> 32) << 32 | (entry index + 1); 0 marks it empty.

@@ -25,6 +25,14 @@ class KeyArena {
     return out;
   }
 
+  /// Takes over every block of `other`, so that keys stored there stay
+  /// valid for this arena's lifetime; `other` is left empty.
+  void adopt(KeyArena&& other) {
+    for (auto& block : other.blocks_) blocks_.push_back(std::move(block));
+    allocated_ += other.allocated_;
+    other = KeyArena();
+  }
+
   /// Bytes reserved from the allocator (for memory accounting).
   i64 allocated_bytes() const { return allocated_; }
 
