@@ -40,7 +40,10 @@ i64 parse_size(const std::string& text, const std::string& option) {
   return i64(value * unit->second);
 }
 
-std::string u128_string(unsigned __int128 v) {
+// Sums of 64-bit totals need 128 bits; __extension__ keeps -Wpedantic quiet.
+__extension__ using u128 = unsigned __int128;
+
+std::string u128_string(u128 v) {
   if (v == 0) return "0";
   std::string s;
   while (v > 0) {
@@ -145,7 +148,7 @@ void run_count_command(CLI::App& cmd, CountCli& c) {
   i64 top = default_output ? 10 : c.top;
   for (const Entry* e : top_entries(table, top)) format_row(text, e->key_view(), e->count, e->volumes, c.volumes);
   if (default_output) {
-    unsigned __int128 total = 0;
+    u128 total = 0;
     for (int s = 0; !table.empty() && s < FreqTable::NUM_SHARDS; s++)
       for (const Entry& e : table.shard(s).entries()) total += e.count;
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

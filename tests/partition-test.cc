@@ -54,7 +54,9 @@ TEST(PartitionReader, EveryLineBelongsToExactlyOnePartition) {
   for (i64 psize : {1, 2, 3, 7, 17, 64, 333, 4096, 1 << 20}) {
     i64 empty = 0;
     EXPECT_EQ(read_all_partitions((d / "t.tsv").string(), text.size(), psize, &empty), text) << "partition size " << psize;
-    if (psize == 1) EXPECT_GT(empty, 0);
+    if (psize == 1) {
+      EXPECT_GT(empty, 0);
+    }
   }
 }
 
