@@ -27,6 +27,8 @@ csv=bench/results/count-$(date +%Y%m%d-%H%M%S).csv
 echo "case,command,jobs,median_wall_s,min_wall_s,max_wall_s,mb_per_s,peak_rss_mb" > "$csv"
 
 cat "$data" "$data.gz" > /dev/null  # warm the page cache
+timing=$(mktemp)
+trap 'rm -f "$timing"' EXIT
 
 # measure NAME JOBS COMMAND...: median wall time and the largest peak RSS.
 measure() {
@@ -35,8 +37,9 @@ measure() {
   "$@" > /dev/null 2>&1 || { echo "FAILED: $*"; exit 1; }  # warm-up
   local walls=() rss=0
   for _ in $(seq "$repeat"); do
+    /usr/bin/time -f '%e %M' -o "$timing" "$@" > /dev/null 2>&1
     local out
-    out=$( { /usr/bin/time -f '%e %M' "$@" > /dev/null 2>/dev/null; } 2>&1 | tail -n 1)
+    out=$(tail -n 1 "$timing")
     walls+=("${out% *}")
     local r=${out#* }
     [ "$r" -gt "$rss" ] && rss=$r
@@ -48,7 +51,7 @@ measure() {
   min=$(echo "$sorted" | head -n 1)
   max=$(echo "$sorted" | tail -n 1)
   local mbps
-  mbps=$(awk -v b="$bytes" -v s="$median" 'BEGIN {printf "%.0f", s > 0 ? b / s / 1e6 : 0}')
+  mbps=$(awk -v b="$bytes" -v s="$median" 'BEGIN {printf "%.0f", (s > 0 ? b / s / 1e6 : 0)}')
   local rss_mb=$(( rss / 1024 ))
   printf '%-46s %4s %8.2f s %7s MB/s %6s MB RSS\n' "$name" "$jobs" "$median" "$mbps" "$rss_mb"
   echo "$name,\"$*\",$jobs,$median,$min,$max,$mbps,$rss_mb" >> "$csv"

@@ -54,8 +54,7 @@ class RawReader {
         return n;
       }
       if (errno != EINTR)
-        throw Error(fmt::format("{}: read failed at byte {}: {}", path_, consumed_,
-                                errno_string()));
+        throw Error(fmt::format("{}: read failed at byte {}: {}", path_, consumed_, errno_string()));
     }
   }
 
@@ -102,8 +101,7 @@ class GzipSourceBase : public ByteSource {
   // from profiles, small enough to stay in L2 alongside the window.
   static constexpr i64 IN_BUFFER = 256 * 1024;
 
-  explicit GzipSourceBase(std::unique_ptr<RawReader> raw)
-      : raw_(std::move(raw)), in_(IN_BUFFER) {}
+  explicit GzipSourceBase(std::unique_ptr<RawReader> raw) : raw_(std::move(raw)), in_(IN_BUFFER) {}
 
   // Refills the input buffer when empty; returns false at end of file.
   bool refill() {
@@ -167,8 +165,10 @@ class ZlibSource : public GzipSourceBase {
       produced = reinterpret_cast<char*>(zs_.next_out) - dst;
       if (rc == Z_STREAM_END) {
         in_member_ = false;
-        if (!next_member_follows()) done_ = true;
-        else inflateReset(&zs_);
+        if (!next_member_follows())
+          done_ = true;
+        else
+          inflateReset(&zs_);
       } else if (rc == Z_DATA_ERROR) {
         fail(zs_.msg && std::string(zs_.msg) == "incorrect data check"
                  ? "gzip CRC mismatch (corrupt data)"
@@ -188,9 +188,7 @@ class ZlibSource : public GzipSourceBase {
 #ifdef NGFREQ_HAVE_ISAL
 class IsalSource : public GzipSourceBase {
  public:
-  explicit IsalSource(std::unique_ptr<RawReader> raw) : GzipSourceBase(std::move(raw)) {
-    start_member();
-  }
+  explicit IsalSource(std::unique_ptr<RawReader> raw) : GzipSourceBase(std::move(raw)) { start_member(); }
 
   i64 read(char* dst, i64 cap) override {
     i64 produced = 0;
@@ -212,8 +210,10 @@ class IsalSource : public GzipSourceBase {
       if (rc < 0) fail(fmt::format("corrupt gzip data (ISA-L error {})", rc));
       if (st_.block_state == ISAL_BLOCK_FINISH) {
         in_member_ = false;
-        if (!next_member_follows()) done_ = true;
-        else start_member();
+        if (!next_member_follows())
+          done_ = true;
+        else
+          start_member();
       }
     }
     return produced;

@@ -13,8 +13,7 @@ static std::string display_name(const std::string& path) { return path == "-" ? 
 InputError::InputError(const std::string& path, i64 line, const std::string& reason)
     : Error(fmt::format("{}:{}: {}", display_name(path), line, reason)) {}
 
-InputError::InputError(const std::string& path, const std::string& where,
-                       const std::string& reason)
+InputError::InputError(const std::string& path, const std::string& where, const std::string& reason)
     : Error(fmt::format("{}: {}: {}", display_name(path), where, reason)) {}
 
 std::string errno_string() { return std::strerror(errno); }

@@ -26,14 +26,15 @@ static i64 estimated_input_bytes(const std::vector<InputFile>& inputs) {
   constexpr i64 GZIP_RATIO = 4;
   constexpr i64 UNKNOWN_STREAM = i64(1) << 40;
   i64 total = 0;
-  for (const InputFile& f : inputs) total += f.seekable ? f.size : f.gzip ? f.size * GZIP_RATIO : UNKNOWN_STREAM;
+  for (const InputFile& f : inputs)
+    total += f.seekable ? f.size : f.gzip ? f.size * GZIP_RATIO : UNKNOWN_STREAM;
   return total;
 }
 
 CountJob::CountJob(const CountOptions& options, std::vector<InputFile> in, int workers)
     : opts(options), inputs(std::move(in)), jobs(workers) {
   partition_size = opts.partition_size > 0 ? opts.partition_size
-                                            : default_partition_size(estimated_input_bytes(inputs), jobs);
+                                           : default_partition_size(estimated_input_bytes(inputs), jobs);
   for (i64 i = 0; i < i64(inputs.size()); i++) {
     const InputFile& f = inputs[i];
     progress.bytes_total += f.size;

@@ -66,23 +66,22 @@ class ThreadExecutor : public Executor {
 
   void map_stream(CountJob& job, i64 file, Reducer& reducer) {
     StreamReader reader(job, file);
-    tbb::parallel_pipeline(
-        jobs_ * TOKENS_PER_JOB + 1,
-        tbb::make_filter<void, Chunk*>(tbb::filter_mode::serial_in_order,
-                                       [&](tbb::flow_control& fc) -> Chunk* {
-                                         auto chunk = std::make_unique<Chunk>();
-                                         if (!reader.next(chunk->index, chunk->buffer)) {
-                                           fc.stop();
-                                           return nullptr;
-                                         }
-                                         return chunk.release();
-                                       }) &
-            tbb::make_filter<Chunk*, void>(tbb::filter_mode::parallel, [&](Chunk* raw) {
-              std::unique_ptr<Chunk> chunk(raw);
-              FreqTable table = map_chunk(job, file, chunk->index, chunk->buffer);
-              job.buffers.give_back(std::move(chunk->buffer));
-              reducer.add(std::move(table), input_order(file, chunk->index));
-            }));
+    tbb::parallel_pipeline(jobs_ * TOKENS_PER_JOB + 1,
+                           tbb::make_filter<void, Chunk*>(tbb::filter_mode::serial_in_order,
+                                                          [&](tbb::flow_control& fc) -> Chunk* {
+                                                            auto chunk = std::make_unique<Chunk>();
+                                                            if (!reader.next(chunk->index, chunk->buffer)) {
+                                                              fc.stop();
+                                                              return nullptr;
+                                                            }
+                                                            return chunk.release();
+                                                          }) &
+                               tbb::make_filter<Chunk*, void>(tbb::filter_mode::parallel, [&](Chunk* raw) {
+                                 std::unique_ptr<Chunk> chunk(raw);
+                                 FreqTable table = map_chunk(job, file, chunk->index, chunk->buffer);
+                                 job.buffers.give_back(std::move(chunk->buffer));
+                                 reducer.add(std::move(table), input_order(file, chunk->index));
+                               }));
   }
 
   int jobs_;
@@ -93,8 +92,8 @@ class ThreadExecutor : public Executor {
 
 std::unique_ptr<Executor> make_executor(ExecutorKind kind, int jobs) {
   switch (kind) {
-    case ExecutorKind::serial: return std::make_unique<SerialExecutor>();
-    case ExecutorKind::thread: return std::make_unique<ThreadExecutor>(jobs);
+  case ExecutorKind::serial: return std::make_unique<SerialExecutor>();
+  case ExecutorKind::thread: return std::make_unique<ThreadExecutor>(jobs);
   }
   return nullptr;
 }

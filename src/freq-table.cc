@@ -13,9 +13,7 @@ namespace ngfreq {
 
 static constexpr i64 INITIAL_SLOTS = 16;
 
-static u64 make_slot(u64 hash, i64 index) {
-  return (hash >> 32 << 32) | u64(index + 1);
-}
+static u64 make_slot(u64 hash, i64 index) { return (hash >> 32 << 32) | u64(index + 1); }
 
 static bool same_key(const Entry& e, std::string_view key) {
   return e.key_len == key.size() && std::memcmp(e.key, key.data(), key.size()) == 0;
@@ -36,8 +34,7 @@ const Entry* FreqShard::find(std::string_view key, u64 hash) const {
 }
 
 void FreqShard::grow_if_full() {
-  if (i64(entries_.size()) * 2 >= i64(slots_.size()))
-    rehash(std::max<i64>(INITIAL_SLOTS, slots_.size() * 2));
+  if (i64(entries_.size()) * 2 >= i64(slots_.size())) rehash(std::max<i64>(INITIAL_SLOTS, slots_.size() * 2));
 }
 
 Entry* FreqShard::probe(std::string_view key, u64 hash, u64& empty_slot) {
@@ -111,8 +108,7 @@ void FreqShard::merge_from(FreqShard& other) {
 }
 
 i64 FreqShard::memory_bytes() const {
-  return slots_.capacity() * sizeof(u64) + entries_.capacity() * sizeof(Entry) +
-         arena_.allocated_bytes();
+  return slots_.capacity() * sizeof(u64) + entries_.capacity() * sizeof(Entry) + arena_.allocated_bytes();
 }
 
 const Entry* FreqTable::find(std::string_view key) const {

@@ -195,8 +195,7 @@ constexpr double LN2 = 0.693147180559945309417;
 inline double det_log(double x) {
   u64 bits = std::bit_cast<u64>(x);
   int e = int(bits >> 52) - 1023;
-  double m =
-      std::bit_cast<double>((bits & ((u64(1) << 52) - 1)) | (u64(1023) << 52));
+  double m = std::bit_cast<double>((bits & ((u64(1) << 52) - 1)) | (u64(1023) << 52));
   if (m > 1.41421356237309504880) {
     m *= 0.5;
     e++;
@@ -242,9 +241,8 @@ class PseudoWords {
   /// Learns from a word; only words of ASCII letters count.
   void train(std::string_view word) {
     // Not std::isalpha: it depends on the locale.
-    if (!std::all_of(word.begin(), word.end(), [](char c) {
-          return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-        }))
+    if (!std::all_of(word.begin(), word.end(),
+                     [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }))
       return;
     int a = 0, b = 0;
     for (size_t i = 0; i <= word.size(); i++) {
@@ -300,14 +298,13 @@ struct Words {
 Words load_words(const std::string& path, char lead) {
   std::FILE* f = std::fopen(path.c_str(), "rb");
   if (!f)
-    throw Error(fmt::format(
-        "cannot open word list '{}': {} (install Debian's with 'apt-get "
-        "install wamerican', or give another list, one word a line)",
-        path, errno_string()));
+    throw Error(
+        fmt::format("cannot open word list '{}': {} (install Debian's with 'apt-get "
+                    "install wamerican', or give another list, one word a line)",
+                    path, errno_string()));
   std::string data;
   char buf[1 << 16];
-  for (size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;)
-    data.append(buf, n);
+  for (size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) data.append(buf, n);
   bool failed = std::ferror(f);
   std::fclose(f);
   if (failed) throw Error(fmt::format("cannot read word list '{}'", path));
@@ -320,19 +317,15 @@ Words load_words(const std::string& path, char lead) {
     pos = end + 1;
     if (!w.empty() && w.back() == '\r') w.remove_suffix(1);
     if (w.empty() || w.size() > 40 || w.ends_with("'s")) continue;
-    if (std::any_of(w.begin(), w.end(),
-                    [](char c) { return u8(c) <= ' ' || c == '_'; }))
-      continue;
+    if (std::any_of(w.begin(), w.end(), [](char c) { return u8(c) <= ' ' || c == '_'; })) continue;
     words.all.emplace_back(w);
     words.pseudo.train(w);
     char c = w[0] | 0x20;
     if (!lead || c == lead) words.lead.emplace_back(w);
   }
   if (words.lead.empty())
-    throw Error(
-        lead ? fmt::format("word list '{}' has no word starting with '{}'",
-                           path, lead)
-             : fmt::format("word list '{}' has no words", path));
+    throw Error(lead ? fmt::format("word list '{}' has no word starting with '{}'", path, lead)
+                     : fmt::format("word list '{}' has no words", path));
   return words;
 }
 
@@ -344,8 +337,8 @@ bool is_upper(char c) { return c >= 'A' && c <= 'Z'; }
 void to_upper(std::string& s) {
   for (size_t i = 0; i < s.size(); i++) {
     if (is_lower(s[i])) s[i] -= 32;
-    if (u8(s[i]) == 0xc3 && i + 1 < s.size() && u8(s[i + 1]) >= 0xa0 &&
-        u8(s[i + 1]) <= 0xbe && u8(s[i + 1]) != 0xb7)
+    if (u8(s[i]) == 0xc3 && i + 1 < s.size() && u8(s[i + 1]) >= 0xa0 && u8(s[i + 1]) <= 0xbe &&
+        u8(s[i + 1]) != 0xb7)
       s[++i] -= 0x20;
   }
 }
@@ -359,8 +352,7 @@ void capitalize(std::string& s) {
   if (is_lower(s[0])) s[0] -= 32;
 }
 
-template <class T, size_t N>
-const T& pick(Rng& rng, const std::array<T, N>& items) {
+template <class T, size_t N> const T& pick(Rng& rng, const std::array<T, N>& items) {
   return items[rng.below(N)];
 }
 
@@ -374,8 +366,7 @@ struct Weighted {
 };
 
 /// The index of an item drawn with probability proportional to its weight.
-template <size_t N>
-i64 pick_weighted(Rng& rng, const std::array<Weighted, N>& items) {
+template <size_t N> i64 pick_weighted(Rng& rng, const std::array<Weighted, N>& items) {
   int total = 0;
   for (const Weighted& w : items) total += w.weight;
   i64 r = rng.below(total);
@@ -421,15 +412,14 @@ constexpr std::array<Weighted, 16> SUFFIXES = {{{"s", 30},
 // (make -> making, happy -> happiness, box -> boxes).
 void add_suffix(std::string& w, std::string_view suffix) {
   char last = w.back();
-  if (suffix == "s" && (last == 's' || last == 'x' || last == 'z' ||
-                        w.ends_with("ch") || w.ends_with("sh"))) {
+  if (suffix == "s" &&
+      (last == 's' || last == 'x' || last == 'z' || w.ends_with("ch") || w.ends_with("sh"))) {
     w += "es";
     return;
   }
   if (last == 'e' && (suffix[0] == 'i' || suffix[0] == 'e' || suffix[0] == 'a'))
     w.pop_back();
-  else if (last == 'y' && suffix[0] != 'i' && w.size() > 2 &&
-           !strchr("aeiou", w[w.size() - 2]))
+  else if (last == 'y' && suffix[0] != 'i' && w.size() > 2 && !strchr("aeiou", w[w.size() - 2]))
     w.back() = 'i';
   w += suffix;
 }
@@ -439,10 +429,8 @@ std::string word_form(Rng& rng, const Words& words) {
   std::string w = pick(rng, words.lead);
   bool proper = !is_lower(w[0]);
   // The list already has inflected forms (aardvarks): no suffix on those.
-  bool inflected = w.ends_with('s') || w.ends_with("ing") ||
-                   w.ends_with("ed") || w.ends_with("ly");
-  if (!proper && !inflected && rng.chance(0.35))
-    add_suffix(w, SUFFIXES[pick_weighted(rng, SUFFIXES)].text);
+  bool inflected = w.ends_with('s') || w.ends_with("ing") || w.ends_with("ed") || w.ends_with("ly");
+  if (!proper && !inflected && rng.chance(0.35)) add_suffix(w, SUFFIXES[pick_weighted(rng, SUFFIXES)].text);
   if (proper && !inflected && rng.chance(0.1)) add_suffix(w, "s");
   double r = rng.unit();
   if (proper) {
@@ -477,8 +465,7 @@ std::string compound(Rng& rng, const Words& words) {
   int parts = rng.chance(0.05) ? 3 : 2;
   for (int i = 1; i < parts; i++) {
     std::string part = pick(rng, words.all);
-    for (int tries = 0; tries < 3 && part.size() > 6; tries++)
-      part = pick(rng, words.all);
+    for (int tries = 0; tries < 3 && part.size() > 6; tries++) part = pick(rng, words.all);
     w += '-';
     w += part;
   }
@@ -529,15 +516,14 @@ std::string ocr_junk(Rng& rng, const Words& words) {
       for (char& c : w)
         if (&c != &w[0] && c == swap[0] && rng.chance(0.7)) c = swap[1];
     } else if (r < 0.7) {
-      bool ascii = std::all_of(w.end() - std::min<size_t>(w.size(), 3), w.end(),
-                               [](char c) { return u8(c) < 0x80; });
+      bool ascii =
+          std::all_of(w.end() - std::min<size_t>(w.size(), 3), w.end(), [](char c) { return u8(c) < 0x80; });
       if (ascii && w.size() > 5) w.resize(w.size() - 1 - rng.below(3));
     } else if (r < 0.85) {
       size_t i = ascii_position(rng, w, [](char) { return true; });
       if (i) w.insert(w.begin() + i, char('0' + rng.below(10)));
     } else {
-      size_t i = ascii_position(
-          rng, w, [](char c) { return is_lower(c) || is_upper(c); });
+      size_t i = ascii_position(rng, w, [](char c) { return is_lower(c) || is_upper(c); });
       if (i) w.insert(w.begin() + i, w[i]);
     }
   }
@@ -608,24 +594,21 @@ std::string accented(Rng& rng, const Words& words) {
     std::array<u8, 5> points;
     int count;
   };
-  static constexpr std::array<Accents, 7> ACCENTS = {
-      {{'a', {0xe1, 0xe0, 0xe2, 0xe4, 0xe3}, 5},
-       {'e', {0xe9, 0xe8, 0xea, 0xeb}, 4},
-       {'i', {0xed, 0xee, 0xef}, 3},
-       {'o', {0xf3, 0xf4, 0xf6, 0xf5}, 4},
-       {'u', {0xfa, 0xfc, 0xfb}, 3},
-       {'n', {0xf1}, 1},
-       {'c', {0xe7}, 1}}};
+  static constexpr std::array<Accents, 7> ACCENTS = {{{'a', {0xe1, 0xe0, 0xe2, 0xe4, 0xe3}, 5},
+                                                      {'e', {0xe9, 0xe8, 0xea, 0xeb}, 4},
+                                                      {'i', {0xed, 0xee, 0xef}, 3},
+                                                      {'o', {0xf3, 0xf4, 0xf6, 0xf5}, 4},
+                                                      {'u', {0xfa, 0xfc, 0xfb}, 3},
+                                                      {'n', {0xf1}, 1},
+                                                      {'c', {0xe7}, 1}}};
   std::string w = word_form(rng, words);
   int changes = rng.chance(0.1) ? 2 : 1;
   for (int k = 0; k < changes; k++) {
-    size_t i = ascii_position(
-        rng, w, [](char c) { return strchr("aeiouncAEIOUNC", c) != nullptr; });
+    size_t i = ascii_position(rng, w, [](char c) { return strchr("aeiouncAEIOUNC", c) != nullptr; });
     if (!i) break;
     char base = w[i] | 0x20;
     const Accents* a =
-        std::find_if(ACCENTS.begin(), ACCENTS.end(),
-                     [&](const Accents& x) { return x.base == base; });
+        std::find_if(ACCENTS.begin(), ACCENTS.end(), [&](const Accents& x) { return x.base == base; });
     u8 point = a->points[rng.below(a->count)] - (is_upper(w[i]) ? 0x20 : 0);
     w.replace(i, 1, std::string{char(0xc3), char(0x80 + (point - 0xc0))});
   }
@@ -696,15 +679,10 @@ Variants make_variants(Rng& rng) {
   Variants v;
   if (rng.chance(UNTAGGED_SHARE)) v.tags[v.count++] = UNTAGGED;
   double r = rng.unit();
-  i64 tagged = r < TAGGED_VARIANTS[0]   ? 1
-               : r < TAGGED_VARIANTS[1] ? 2
-               : r < TAGGED_VARIANTS[2] ? 3
-                                        : 0;
+  i64 tagged = r < TAGGED_VARIANTS[0] ? 1 : r < TAGGED_VARIANTS[1] ? 2 : r < TAGGED_VARIANTS[2] ? 3 : 0;
   for (i64 k = 0, tries = 0; k < tagged && tries < 10; tries++) {
     i64 index = pick_weighted(rng, TAGS);
-    if (std::find(v.tags.begin(), v.tags.begin() + v.count, index) !=
-        v.tags.begin() + v.count)
-      continue;
+    if (std::find(v.tags.begin(), v.tags.begin() + v.count, index) != v.tags.begin() + v.count) continue;
     v.tags[v.count++] = index;
     k++;
   }
@@ -713,9 +691,7 @@ Variants make_variants(Rng& rng) {
   return v;
 }
 
-std::string_view tag_text(i64 tag) {
-  return tag == UNTAGGED ? "" : tag == EMPTY_TAG ? "_" : TAGS[tag].text;
-}
+std::string_view tag_text(i64 tag) { return tag == UNTAGGED ? "" : tag == EMPTY_TAG ? "_" : TAGS[tag].text; }
 
 // N-grams that always exist, with a fixed total, so examples and tests can
 // rely on them (the real "Aardvark" has a total of the same order).
@@ -748,12 +724,10 @@ class YearModel {
       const BooksKnot& a = BOOKS_PER_YEAR[k];
       const BooksKnot& b = BOOKS_PER_YEAR[k + 1];
       double x = double(year - a.year) / (b.year - a.year);
-      double books =
-          det_exp(det_log(a.books) + x * (det_log(b.books) - det_log(a.books)));
+      double books = det_exp(det_log(a.books) + x * (det_log(b.books) - det_log(a.books)));
       max_volumes_[i] = std::max<i64>(1, i64(books));
       books_[i] = books / BOOKS_PER_YEAR.back().books;
-      std::memcpy(year_text_[i].data(),
-                  fmt::format("{}", FIRST_YEAR + i).data(), 4);
+      std::memcpy(year_text_[i].data(), fmt::format("{}", FIRST_YEAR + i).data(), 4);
     }
     std::array<double, NUM_YEARS + 1> below{};  // sum of books_[0..i)
     for (int i = 0; i < NUM_YEARS; i++) below[i + 1] = below[i] + books_[i];
@@ -775,8 +749,7 @@ class YearModel {
       double* share = &share_[i64(y - 1) * NUM_YEARS];
       cum[0] = 0;
       for (int i = 0; i < NUM_YEARS; i++) {
-        double pi =
-            i >= NUM_YEARS - capped ? 1 : std::min(1.0, lambda * books_[i]);
+        double pi = i >= NUM_YEARS - capped ? 1 : std::min(1.0, lambda * books_[i]);
         cum[i + 1] = cum[i] + pi;
         share[i] = pi > 0 ? books_[i] / pi : 0;
       }
@@ -787,24 +760,18 @@ class YearModel {
         strata[k] = i;
       }
     }
-    for (int m = 0; m < SMALL_MATCHES; m++)
-      small_powers_[m] = m ? det_exp(VOLUME_EXPONENT * det_log(m)) : 0;
-    for (int e = 0; e < 64; e++)
-      power_of_two_powers_[e] = det_exp(VOLUME_EXPONENT * e * LN2);
+    for (int m = 0; m < SMALL_MATCHES; m++) small_powers_[m] = m ? det_exp(VOLUME_EXPONENT * det_log(m)) : 0;
+    for (int e = 0; e < 64; e++) power_of_two_powers_[e] = det_exp(VOLUME_EXPONENT * e * LN2);
     for (int j = 0; j < (1 << MANTISSA_BITS); j++)
-      mantissa_powers_[j] = det_exp(
-          VOLUME_EXPONENT * det_log(1 + (j + 0.5) / (1 << MANTISSA_BITS)));
-    for (int j = 0; j < (1 << NOISE_BITS); j++)
-      exponential_[j] = -det_log(1 - (j + 0.5) / (1 << NOISE_BITS));
+      mantissa_powers_[j] = det_exp(VOLUME_EXPONENT * det_log(1 + (j + 0.5) / (1 << MANTISSA_BITS)));
+    for (int j = 0; j < (1 << NOISE_BITS); j++) exponential_[j] = -det_log(1 - (j + 0.5) / (1 << NOISE_BITS));
   }
 
   /// Calls emit(year_index, match_count, volume_count) for each line of the
   /// n-gram seeded with `seed` (`total` > 0 fixes its total), in year order.
-  template <class Emit>
-  void generate(u64 seed, double total, Emit&& emit) const {
+  template <class Emit> void generate(u64 seed, double total, Emit&& emit) const {
     Rng rng(seed);
-    double q =
-        total > 0 ? MIN_TOTAL / total : std::max(MIN_QUANTILE, 1 - rng.unit());
+    double q = total > 0 ? MIN_TOTAL / total : std::max(MIN_QUANTILE, 1 - rng.unit());
     i64 matches = i64(MIN_TOTAL / q);
 
     i64 years;
@@ -812,10 +779,8 @@ class YearModel {
       years = 1 + rng.below(SPORADIC_MAX_YEARS);
     } else {
       // Irwin-Hall: four uniforms make a good enough standard normal.
-      double z = (rng.unit() + rng.unit() + rng.unit() + rng.unit() - 2) *
-                 1.7320508075688772;
-      double mean =
-          YEARS_SCALE * det_exp(YEARS_SLOPE * det_log(1 / q) + YEARS_SIGMA * z);
+      double z = (rng.unit() + rng.unit() + rng.unit() + rng.unit() - 2) * 1.7320508075688772;
+      double mean = YEARS_SCALE * det_exp(YEARS_SLOPE * det_log(1 / q) + YEARS_SIGMA * z);
       years = i64(mean + 0.5);
     }
     years = std::clamp<i64>(years, 1, std::min<i64>(NUM_YEARS, matches));
@@ -845,9 +810,8 @@ class YearModel {
       // Gamma(2) noise, the sum of two exponentials: bursty years without
       // too many single matches. The rest of the bits dither the count.
       u64 r = rng.next();
-      weight[n] =
-          share[i] * (exponential_[r >> (64 - NOISE_BITS)] +
-                      exponential_[(r >> (64 - 2 * NOISE_BITS)) & NOISE_MASK]);
+      weight[n] = share[i] * (exponential_[r >> (64 - NOISE_BITS)] +
+                              exponential_[(r >> (64 - 2 * NOISE_BITS)) & NOISE_MASK]);
       dither[n] = r << (2 * NOISE_BITS);
       sum += weight[n++];
     }
@@ -858,8 +822,7 @@ class YearModel {
       u64 r = rng.next();
       double noise = 1 + VOLUME_NOISE * (2 * unit(r) - 1);
       i64 volume = i64(volume_typical(match) * noise + unit(r << 32));
-      volume =
-          std::clamp<i64>(volume, 1, std::min(match, max_volumes_[chosen[k]]));
+      volume = std::clamp<i64>(volume, 1, std::min(match, max_volumes_[chosen[k]]));
       emit(chosen[k], match, volume);
     }
   }
@@ -891,16 +854,15 @@ class YearModel {
     if (match < SMALL_MATCHES) return small_powers_[match];
     int e = 63 - std::countl_zero(u64(match));
     u64 mantissa = (u64(match) << (63 - e)) << 1;  // the bits below the top one
-    return power_of_two_powers_[e] *
-           mantissa_powers_[mantissa >> (64 - MANTISSA_BITS)];
+    return power_of_two_powers_[e] * mantissa_powers_[mantissa >> (64 - MANTISSA_BITS)];
   }
 
   std::array<double, NUM_YEARS> books_;  // relative books per year, 1 in 2008
   std::array<i64, NUM_YEARS> max_volumes_;
   std::array<std::array<char, 4>, NUM_YEARS> year_text_;
-  std::vector<double> cumulative_;  // [Y - 1][i]: sum of pi_Y over years < i
-  std::vector<double> share_;       // [Y - 1][i]: books(i) / pi_Y(i)
-  std::vector<u16> strata_;         // [Y - 1][s]: first year past s / STEPS
+  std::vector<double> cumulative_;                  // [Y - 1][i]: sum of pi_Y over years < i
+  std::vector<double> share_;                       // [Y - 1][i]: books(i) / pi_Y(i)
+  std::vector<u16> strata_;                         // [Y - 1][s]: first year past s / STEPS
   std::array<double, SMALL_MATCHES> small_powers_;  // m^VOLUME_EXPONENT
   std::array<double, 64> power_of_two_powers_;      // (2^e)^VOLUME_EXPONENT
   std::array<double, 1 << MANTISSA_BITS> mantissa_powers_;
@@ -948,9 +910,7 @@ class TextSet {
   }
 
  private:
-  std::string_view get(u32 i) const {
-    return {arena_.data() + spans_[i][0], spans_[i][1]};
-  }
+  std::string_view get(u32 i) const { return {arena_.data() + spans_[i][0], spans_[i][1]}; }
 
   void grow() {
     std::vector<u32> old(std::max<size_t>(1024, slots_.size() * 2), 0);
@@ -972,12 +932,8 @@ struct Vocabulary {
   std::string arena;
   std::vector<Ngram> ngrams;
 
-  std::string_view text(const Ngram& g) const {
-    return {arena.data() + g.offset, g.len};
-  }
-  double total(const Ngram& g) const {
-    return g.anchor ? ANCHORS[g.anchor - 1].total : 0;
-  }
+  std::string_view text(const Ngram& g) const { return {arena.data() + g.offset, g.len}; }
+  double total(const Ngram& g) const { return g.anchor ? ANCHORS[g.anchor - 1].total : 0; }
 };
 
 void measure(const YearModel& model, const Vocabulary& vocab, Ngram& g) {
@@ -993,18 +949,15 @@ void measure(const YearModel& model, const Vocabulary& vocab, Ngram& g) {
 }
 
 /// Appends the n-grams of one surface form.
-void add_ngrams(Vocabulary& vocab, std::string_view surface,
-                const Variants& variants, u64 seed, u64 draw) {
+void add_ngrams(Vocabulary& vocab, std::string_view surface, const Variants& variants, u64 seed, u64 draw) {
   for (i64 v = 0; v < variants.count; v++) {
     std::string_view tag = tag_text(variants.tags[v]);
-    if (vocab.arena.size() + surface.size() + tag.size() >
-        std::numeric_limits<u32>::max())
+    if (vocab.arena.size() + surface.size() + tag.size() > std::numeric_limits<u32>::max())
       throw Error("generate: target too large (n-gram texts exceed 4 GiB)");
     Ngram g;
     g.seed = data_seed(seed, draw * MAX_VARIANTS + v);
     g.offset = vocab.arena.size();
-    g.len = std::min<size_t>(surface.size() + tag.size(),
-                             std::numeric_limits<u16>::max());
+    g.len = std::min<size_t>(surface.size() + tag.size(), std::numeric_limits<u16>::max());
     vocab.arena.append(surface);
     vocab.arena.append(tag);
     vocab.arena.resize(g.offset + g.len);
@@ -1019,15 +972,13 @@ struct Draw {
 };
 
 /// Draws n-grams until their lines add up to about `target` bytes.
-Vocabulary choose_vocabulary(const Words& words, const YearModel& model,
-                             u64 seed, char lead, i64 target,
+Vocabulary choose_vocabulary(const Words& words, const YearModel& model, u64 seed, char lead, i64 target,
                              const std::string& word_list) {
   Vocabulary vocab;
   TextSet seen;
   seen.insert(ANCHOR_SURFACE);  // a later draw of it is a duplicate
   Variants anchor_variants;
-  for (const Anchor& a : ANCHORS)
-    anchor_variants.tags[anchor_variants.count++] = a.tag;
+  for (const Anchor& a : ANCHORS) anchor_variants.tags[anchor_variants.count++] = a.tag;
   add_ngrams(vocab, ANCHOR_SURFACE, anchor_variants, seed, ANCHOR_DRAW);
   i64 total = 0;
   for (u16 k = 0; k < ANCHORS.size(); k++) {
@@ -1041,14 +992,13 @@ Vocabulary choose_vocabulary(const Words& words, const YearModel& model,
   for (u64 first = 0, batch = FIRST_DRAW_BATCH; !done;
        first += batch, batch = std::min<u64>(2 * batch, MAX_DRAW_BATCH)) {
     draws.resize(batch);
-    tbb::parallel_for(tbb::blocked_range<u64>(0, batch),
-                      [&](const tbb::blocked_range<u64>& r) {
-                        for (u64 j = r.begin(); j < r.end(); j++) {
-                          Rng rng(text_seed(seed, first + j));
-                          draws[j].surface = make_surface(rng, words, lead);
-                          draws[j].variants = make_variants(rng);
-                        }
-                      });
+    tbb::parallel_for(tbb::blocked_range<u64>(0, batch), [&](const tbb::blocked_range<u64>& r) {
+      for (u64 j = r.begin(); j < r.end(); j++) {
+        Rng rng(text_seed(seed, first + j));
+        draws[j].surface = make_surface(rng, words, lead);
+        draws[j].variants = make_variants(rng);
+      }
+    });
 
     i64 fresh_begin = vocab.ngrams.size();
     i64 fresh_surfaces = 0;
@@ -1059,15 +1009,12 @@ Vocabulary choose_vocabulary(const Words& words, const YearModel& model,
     }
     i64 fresh_end = vocab.ngrams.size();
     if (fresh_surfaces < MIN_FRESH_SHARE * batch)
-      throw Error(fmt::format(
-          "word list '{}' is too small to make {} bytes of distinct n-grams",
-          word_list, target));
+      throw Error(
+          fmt::format("word list '{}' is too small to make {} bytes of distinct n-grams", word_list, target));
 
-    tbb::parallel_for(tbb::blocked_range<i64>(fresh_begin, fresh_end),
-                      [&](const tbb::blocked_range<i64>& r) {
-                        for (i64 i = r.begin(); i < r.end(); i++)
-                          measure(model, vocab, vocab.ngrams[i]);
-                      });
+    tbb::parallel_for(tbb::blocked_range<i64>(fresh_begin, fresh_end), [&](const tbb::blocked_range<i64>& r) {
+      for (i64 i = r.begin(); i < r.end(); i++) measure(model, vocab, vocab.ngrams[i]);
+    });
 
     // Stop at the n-gram that brings the size closest to the target.
     for (i64 i = fresh_begin; i < fresh_end; i++) {
@@ -1089,9 +1036,7 @@ Vocabulary choose_vocabulary(const Words& words, const YearModel& model,
 /// tab sorts before every byte of an n-gram).
 void sort_vocabulary(Vocabulary& vocab) {
   tbb::parallel_sort(vocab.ngrams.begin(), vocab.ngrams.end(),
-                     [&](const Ngram& a, const Ngram& b) {
-                       return vocab.text(a) < vocab.text(b);
-                     });
+                     [&](const Ngram& a, const Ngram& b) { return vocab.text(a) < vocab.text(b); });
 }
 
 // ---------------------------------------------------------------------------
@@ -1110,10 +1055,8 @@ class GzipWriter {
     zs_.level_buf_size = level_buf_.size();
     zs_.gzip_flag = IGZIP_GZIP;
 #else
-    if (deflateInit2(&zs_, 1, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) !=
-        Z_OK)
-      throw Error(
-          fmt::format("{}: cannot start gzip compression", out_.path()));
+    if (deflateInit2(&zs_, 1, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+      throw Error(fmt::format("{}: cannot start gzip compression", out_.path()));
 #endif
   }
   GzipWriter(const GzipWriter&) = delete;
@@ -1143,22 +1086,18 @@ class GzipWriter {
     do {
       zs_.next_out = buf_.data();
       zs_.avail_out = buf_.size();
-      if (isal_deflate(&zs_) != COMP_OK)
-        throw Error(fmt::format("{}: gzip compression failed", out_.path()));
+      if (isal_deflate(&zs_) != COMP_OK) throw Error(fmt::format("{}: gzip compression failed", out_.path()));
       flush_output();
-    } while (zs_.avail_in > 0 ||
-             (last && zs_.internal_state.state != ZSTATE_END));
+    } while (zs_.avail_in > 0 || (last && zs_.internal_state.state != ZSTATE_END));
 #else
     int rc;
     do {
       zs_.next_out = buf_.data();
       zs_.avail_out = buf_.size();
       rc = deflate(&zs_, last ? Z_FINISH : Z_NO_FLUSH);
-      if (rc == Z_STREAM_ERROR)
-        throw Error(fmt::format("{}: gzip compression failed", out_.path()));
+      if (rc == Z_STREAM_ERROR) throw Error(fmt::format("{}: gzip compression failed", out_.path()));
       flush_output();
-    } while (zs_.avail_in > 0 || zs_.avail_out == 0 ||
-             (last && rc != Z_STREAM_END));
+    } while (zs_.avail_in > 0 || zs_.avail_out == 0 || (last && rc != Z_STREAM_END));
 #endif
   }
 
@@ -1199,29 +1138,26 @@ std::vector<Block> plan_blocks(const Vocabulary& vocab) {
   return blocks;
 }
 
-void format_block(const YearModel& model, const Vocabulary& vocab,
-                  const Block& block, std::string& buf) {
+void format_block(const YearModel& model, const Vocabulary& vocab, const Block& block, std::string& buf) {
   buf.resize(block.bytes);
   char* p = buf.data();
   char* end = buf.data() + buf.size();
   for (i64 i = block.begin; i < block.end; i++) {
     const Ngram& g = vocab.ngrams[i];
     std::string_view text = vocab.text(g);
-    if (end - p < g.bytes)
-      throw Error("generate: internal error: n-gram size changed");
-    model.generate(g.seed, vocab.total(g),
-                   [&](i64 year, i64 match, i64 volume) {
-                     std::memcpy(p, text.data(), text.size());
-                     p += text.size();
-                     *p++ = '\t';
-                     std::memcpy(p, model.year_text(year).data(), 4);
-                     p += 4;
-                     *p++ = '\t';
-                     p = std::to_chars(p, end, match).ptr;
-                     *p++ = '\t';
-                     p = std::to_chars(p, end, volume).ptr;
-                     *p++ = '\n';
-                   });
+    if (end - p < g.bytes) throw Error("generate: internal error: n-gram size changed");
+    model.generate(g.seed, vocab.total(g), [&](i64 year, i64 match, i64 volume) {
+      std::memcpy(p, text.data(), text.size());
+      p += text.size();
+      *p++ = '\t';
+      std::memcpy(p, model.year_text(year).data(), 4);
+      p += 4;
+      *p++ = '\t';
+      p = std::to_chars(p, end, match).ptr;
+      *p++ = '\t';
+      p = std::to_chars(p, end, volume).ptr;
+      *p++ = '\n';
+    });
   }
   if (p != end) throw Error("generate: internal error: block size changed");
 }
@@ -1229,11 +1165,9 @@ void format_block(const YearModel& model, const Vocabulary& vocab,
 /// Formats the sorted vocabulary block by block in parallel and writes the
 /// blocks in order. At most a few blocks a thread are in flight; block b
 /// uses buffer b % in_flight, free again because blocks leave in order.
-GenerateSummary write_corpus(const YearModel& model, const Vocabulary& vocab,
-                             const GenerateOptions& opts) {
+GenerateSummary write_corpus(const YearModel& model, const Vocabulary& vocab, const GenerateOptions& opts) {
   std::vector<Block> blocks = plan_blocks(vocab);
-  i64 in_flight =
-      BLOCKS_PER_THREAD_IN_FLIGHT * tbb::this_task_arena::max_concurrency();
+  i64 in_flight = BLOCKS_PER_THREAD_IN_FLIGHT * tbb::this_task_arena::max_concurrency();
   std::vector<std::string> buffers(in_flight);
 
   OutputFile out(opts.output_path);
@@ -1243,26 +1177,19 @@ GenerateSummary write_corpus(const YearModel& model, const Vocabulary& vocab,
   i64 next = 0;
   tbb::parallel_pipeline(
       in_flight,
-      tbb::make_filter<void, i64>(tbb::filter_mode::serial_in_order,
-                                  [&](tbb::flow_control& fc) -> i64 {
-                                    if (next == i64(blocks.size())) fc.stop();
-                                    return next++;
-                                  }) &
-          tbb::make_filter<i64, i64>(tbb::filter_mode::parallel,
-                                     [&](i64 b) {
-                                       if (b < i64(blocks.size()))
-                                         format_block(model, vocab, blocks[b],
-                                                      buffers[b % in_flight]);
-                                       return b;
-                                     }) &
-          tbb::make_filter<i64, void>(tbb::filter_mode::serial_in_order,
-                                      [&](i64 b) {
-                                        if (b >= i64(blocks.size())) return;
-                                        if (gzip)
-                                          gzip->write(buffers[b % in_flight]);
-                                        else
-                                          out.write(buffers[b % in_flight]);
-                                      }));
+      tbb::make_filter<void, i64>(tbb::filter_mode::serial_in_order, [&](tbb::flow_control& fc) -> i64 {
+        if (next == i64(blocks.size())) fc.stop();
+        return next++;
+      }) & tbb::make_filter<i64, i64>(tbb::filter_mode::parallel, [&](i64 b) {
+        if (b < i64(blocks.size())) format_block(model, vocab, blocks[b], buffers[b % in_flight]);
+        return b;
+      }) & tbb::make_filter<i64, void>(tbb::filter_mode::serial_in_order, [&](i64 b) {
+        if (b >= i64(blocks.size())) return;
+        if (gzip)
+          gzip->write(buffers[b % in_flight]);
+        else
+          out.write(buffers[b % in_flight]);
+      }));
   if (gzip) gzip->finish();
   out.commit();
 
@@ -1279,22 +1206,16 @@ GenerateSummary write_corpus(const YearModel& model, const Vocabulary& vocab,
 
 GenerateSummary generate_corpus(const GenerateOptions& opts) {
   if (!opts.profile.empty() && opts.profile != "a")
-    throw UsageError(
-        fmt::format("unknown profile '{}' (known: a)", opts.profile));
+    throw UsageError(fmt::format("unknown profile '{}' (known: a)", opts.profile));
   if (opts.output_path.empty()) throw UsageError("generate: no output path");
-  if (opts.target_bytes < 0)
-    throw UsageError("generate: target size must not be negative");
+  if (opts.target_bytes < 0) throw UsageError("generate: target size must not be negative");
   char lead = opts.profile == "a" ? 'a' : 0;
-  i64 target = opts.target_bytes ? opts.target_bytes
-               : lead            ? A_PROFILE_BYTES
-                                 : DEFAULT_BYTES;
-  std::string word_list =
-      opts.word_list.empty() ? DEFAULT_WORD_LIST : opts.word_list;
+  i64 target = opts.target_bytes ? opts.target_bytes : lead ? A_PROFILE_BYTES : DEFAULT_BYTES;
+  std::string word_list = opts.word_list.empty() ? DEFAULT_WORD_LIST : opts.word_list;
 
   Words words = load_words(word_list, lead);
   YearModel model;
-  Vocabulary vocab =
-      choose_vocabulary(words, model, opts.seed, lead, target, word_list);
+  Vocabulary vocab = choose_vocabulary(words, model, opts.seed, lead, target, word_list);
   sort_vocabulary(vocab);
   return write_corpus(model, vocab, opts);
 }

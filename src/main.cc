@@ -1,10 +1,10 @@
 // The ngfreq command line: parses options with CLI11, runs a subcommand,
 // and is the one place that catches exceptions and turns them into
 // "ngfreq: error: ..." and an exit status (1 data or I/O, 2 usage).
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -30,10 +30,20 @@ i64 parse_size(const std::string& text, const std::string& option) {
   }
   std::string suffix = text.substr(pos);
   for (char& c : suffix) c = char(std::toupper(u8(c)));
-  static const std::map<std::string, u64> units = {
-      {"", 1},          {"B", 1},          {"K", 1ull << 10}, {"KB", 1ull << 10}, {"KIB", 1ull << 10},
-      {"M", 1ull << 20}, {"MB", 1ull << 20}, {"MIB", 1ull << 20}, {"G", 1ull << 30}, {"GB", 1ull << 30},
-      {"GIB", 1ull << 30}, {"T", 1ull << 40}, {"TB", 1ull << 40}, {"TIB", 1ull << 40}};
+  static const std::map<std::string, u64> units = {{"", 1},
+                                                   {"B", 1},
+                                                   {"K", 1ull << 10},
+                                                   {"KB", 1ull << 10},
+                                                   {"KIB", 1ull << 10},
+                                                   {"M", 1ull << 20},
+                                                   {"MB", 1ull << 20},
+                                                   {"MIB", 1ull << 20},
+                                                   {"G", 1ull << 30},
+                                                   {"GB", 1ull << 30},
+                                                   {"GIB", 1ull << 30},
+                                                   {"T", 1ull << 40},
+                                                   {"TB", 1ull << 40},
+                                                   {"TIB", 1ull << 40}};
   auto unit = units.find(suffix);
   if (unit == units.end() || value == 0 || value > (u64(1) << 62) / unit->second)
     throw UsageError(fmt::format("{}: '{}' is not a size (e.g. 4096, 64K, 32M, 1G)", option, text));
@@ -85,8 +95,7 @@ struct CountCli {
 
 void add_count_command(CLI::App& app, CountCli& c) {
   CLI::App* cmd = app.add_subcommand("count", "Count n-gram totals in Google Books files (v2 format)");
-  cmd->add_option("inputs", c.opts.inputs, "Files (plain or gzip), directories, or - for stdin")
-      ->required();
+  cmd->add_option("inputs", c.opts.inputs, "Files (plain or gzip), directories, or - for stdin")->required();
   cmd->add_option("-w,--word", c.words, "Print the total of this n-gram (repeatable)");
   cmd->add_option("-t,--top", c.top, "Print the K n-grams with the largest totals")
       ->check(CLI::Range(i64(1), i64(1) << 40));
@@ -125,7 +134,9 @@ void run_count_command(CLI::App& cmd, CountCli& c) {
                : c.progress == "plain" ? ProgressMode::plain
                : c.progress == "none"  ? ProgressMode::none
                                        : ProgressMode::automatic;
-  o.inflater = c.inflater == "isal" ? Inflater::isal : c.inflater == "zlib" ? Inflater::zlib : Inflater::automatic;
+  o.inflater = c.inflater == "isal"   ? Inflater::isal
+               : c.inflater == "zlib" ? Inflater::zlib
+                                      : Inflater::automatic;
   if (!c.partition_size.empty()) o.partition_size = parse_size(c.partition_size, "--partition-size");
   if (cmd.count("--since")) o.years.since = c.since;
   if (cmd.count("--until")) o.years.until = c.until;
@@ -146,7 +157,8 @@ void run_count_command(CLI::App& cmd, CountCli& c) {
   }
   bool default_output = c.words.empty() && c.top == 0 && c.output.empty();
   i64 top = default_output ? 10 : c.top;
-  for (const Entry* e : top_entries(table, top)) format_row(text, e->key_view(), e->count, e->volumes, c.volumes);
+  for (const Entry* e : top_entries(table, top))
+    format_row(text, e->key_view(), e->count, e->volumes, c.volumes);
   if (default_output) {
     u128 total = 0;
     for (int s = 0; !table.empty() && s < FreqTable::NUM_SHARDS; s++)
@@ -181,7 +193,8 @@ void add_generate_command(CLI::App& app, GenerateCli& g) {
   cmd->add_option("--profile", g.opts.profile,
                   "a: mimic googlebooks-eng-all-1gram-20120701-a (1.8 GB, 86.6 M lines)")
       ->check(CLI::IsMember({"a"}));
-  cmd->add_option("--size", g.size, "Approximate size, with K/M/G suffixes (default: the profile's, or 100M)");
+  cmd->add_option("--size", g.size,
+                  "Approximate size, with K/M/G suffixes (default: the profile's, or 100M)");
   cmd->add_option("--seed", g.opts.seed, "Seed: the same seed gives the same bytes")->capture_default_str();
   cmd->add_flag("--gzip", g.opts.gzip, "Write gzip");
   cmd->add_option("--words", g.opts.word_list, "Word list, one a line (default /usr/share/dict/words)");
@@ -193,8 +206,8 @@ void run_generate_command(GenerateCli& g) {
   GenerateSummary s = generate_corpus(g.opts);
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (g.opts.output_path != "-")
-    fmt::print(stderr, "wrote {}: {} n-grams, {} lines, {} bytes{} in {:.1f} s\n", g.opts.output_path, s.ngrams,
-               s.lines, s.bytes, g.opts.gzip ? " before gzip" : "", secs);
+    fmt::print(stderr, "wrote {}: {} n-grams, {} lines, {} bytes{} in {:.1f} s\n", g.opts.output_path,
+               s.ngrams, s.lines, s.bytes, g.opts.gzip ? " before gzip" : "", secs);
 }
 
 }  // namespace

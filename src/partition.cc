@@ -38,8 +38,7 @@ static i64 pread_full(int fd, const std::string& path, char* dst, i64 len, i64 o
     ssize_t n = pread(fd, dst + done, len - done, offset + done);
     if (n < 0) {
       if (errno == EINTR) continue;
-      throw Error(fmt::format("{}: read failed at byte {}: {}", path, offset + done,
-                              std::strerror(errno)));
+      throw Error(fmt::format("{}: read failed at byte {}: {}", path, offset + done, std::strerror(errno)));
     }
     if (n == 0) break;
     done += n;

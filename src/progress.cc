@@ -36,8 +36,9 @@ void ProgressReporter::stop() {
 }
 
 void ProgressReporter::run() {
-  auto period = mode_ == ProgressMode::bar ? std::chrono::duration_cast<std::chrono::milliseconds>(BAR_PERIOD)
-                                           : std::chrono::duration_cast<std::chrono::milliseconds>(PLAIN_PERIOD);
+  auto period = mode_ == ProgressMode::bar
+                    ? std::chrono::duration_cast<std::chrono::milliseconds>(BAR_PERIOD)
+                    : std::chrono::duration_cast<std::chrono::milliseconds>(PLAIN_PERIOD);
   std::unique_lock lock(mutex_);
   while (!wake_.wait_for(lock, period, [this] { return stopping_; })) report(false);
 }
@@ -61,8 +62,8 @@ void ProgressReporter::report(bool final) {
   constexpr int WIDTH = 30;
   int filled = int(frac * WIDTH);
   std::string bar = std::string(filled, '#') + std::string(WIDTH - filled, '.');
-  std::string line = fmt::format("[{}] {:3.0f}%  {}/{} partitions  {:.0f} MB/s  ETA {}", bar,
-                                 frac * 100, done, total, mbps, final ? "0s" : eta);
+  std::string line = fmt::format("[{}] {:3.0f}%  {}/{} partitions  {:.0f} MB/s  ETA {}", bar, frac * 100,
+                                 done, total, mbps, final ? "0s" : eta);
   i64 pad = std::max<i64>(0, last_line_len_ - i64(line.size()));
   fmt::print(stderr, "\r{}{}", line, std::string(pad, ' '));
   last_line_len_ = line.size();

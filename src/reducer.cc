@@ -20,9 +20,8 @@ FreqTable Reducer::merge_group(std::vector<FreqTable>& group) {
   for (size_t i = 1; i < group.size(); i++) sources.push_back(&group[i]);
   merge_tables(group.front(), sources, parallel_);
   merges_++;
-  merge_ns_ += std::chrono::duration_cast<std::chrono::nanoseconds>(
-                   std::chrono::steady_clock::now() - start)
-                   .count();
+  merge_ns_ +=
+      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start).count();
   return std::move(group.front());
 }
 
@@ -62,9 +61,9 @@ FreqTable Reducer::finish() {
       merge_tables(result, std::span(&source, 1), false);
       merges_++;
     }
-    merge_ns_ += std::chrono::duration_cast<std::chrono::nanoseconds>(
-                     std::chrono::steady_clock::now() - start)
-                     .count();
+    merge_ns_ +=
+        std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start)
+            .count();
     in_order_.clear();
     return result;
   }

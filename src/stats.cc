@@ -27,10 +27,9 @@ void print_stats(const CountStats& st, i64 distinct, double output_seconds, doub
              "  input            {:8.1f} MB parsed, {:.1f} MB read from files\n"
              "  throughput       {:8.1f} MB/s\n"
              "  peak memory      {:8.1f} MB (max RSS)\n",
-             total_seconds, st.map_seconds, st.reduce_seconds, output_seconds,
-             st.read_busy_seconds, st.map_busy_seconds, st.merge_busy_seconds, st.jobs, st.partitions,
-             st.partition_size, st.merges, st.lines, distinct, mb(st.input_bytes), mb(st.file_bytes),
-             rate, mb(peak_rss_bytes()));
+             total_seconds, st.map_seconds, st.reduce_seconds, output_seconds, st.read_busy_seconds,
+             st.map_busy_seconds, st.merge_busy_seconds, st.jobs, st.partitions, st.partition_size, st.merges,
+             st.lines, distinct, mb(st.input_bytes), mb(st.file_bytes), rate, mb(peak_rss_bytes()));
 }
 
 }  // namespace ngfreq

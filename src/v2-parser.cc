@@ -59,31 +59,22 @@ std::string_view field_at(const char* p, const char* line_end) {
   return {p, size_t(q - p)};
 }
 
-std::string describe(Fault f, std::string_view line, const char* at,
-                     const char* line_end) {
+std::string describe(Fault f, std::string_view line, const char* at, const char* line_end) {
   std::string_view field = field_at(at, line_end);
   switch (f) {
-    case Fault::fields:
-      if (line.empty()) return "empty line";
-      return fmt::format("expected 4 tab-separated fields, got {}",
-                         count_fields(line));
-    case Fault::empty_ngram: return "empty n-gram";
-    case Fault::nul_byte: return "NUL byte in n-gram";
-    case Fault::bad_year:
-      return fmt::format("year '{}' is not a number", excerpt(field));
-    case Fault::year_range:
-      return fmt::format("year {} is out of range 0-{}", excerpt(field), MAX_YEAR);
-    case Fault::bad_match:
-      return fmt::format("match_count '{}' is not a non-negative integer",
-                         excerpt(field));
-    case Fault::match_too_big:
-      return fmt::format("match_count {} does not fit in 64 bits", excerpt(field));
-    case Fault::bad_volumes:
-      return fmt::format("volume_count '{}' is not a non-negative integer",
-                         excerpt(field));
-    case Fault::volumes_too_big:
-      return fmt::format("volume_count {} does not fit in 64 bits", excerpt(field));
-    case Fault::none: break;
+  case Fault::fields:
+    if (line.empty()) return "empty line";
+    return fmt::format("expected 4 tab-separated fields, got {}", count_fields(line));
+  case Fault::empty_ngram: return "empty n-gram";
+  case Fault::nul_byte: return "NUL byte in n-gram";
+  case Fault::bad_year: return fmt::format("year '{}' is not a number", excerpt(field));
+  case Fault::year_range: return fmt::format("year {} is out of range 0-{}", excerpt(field), MAX_YEAR);
+  case Fault::bad_match: return fmt::format("match_count '{}' is not a non-negative integer", excerpt(field));
+  case Fault::match_too_big: return fmt::format("match_count {} does not fit in 64 bits", excerpt(field));
+  case Fault::bad_volumes:
+    return fmt::format("volume_count '{}' is not a non-negative integer", excerpt(field));
+  case Fault::volumes_too_big: return fmt::format("volume_count {} does not fit in 64 bits", excerpt(field));
+  case Fault::none: break;
   }
   return "malformed line";
 }
@@ -97,8 +88,7 @@ inline bool parse_u64(const char*& p, const char* end, u64& out) {
   while (p < end && unsigned(*p - '0') < 10) {
     // 19 digits always fit; only longer numbers need an overflow check.
     if (p - start >= 19) {
-      if (__builtin_mul_overflow(v, 10, &v) || __builtin_add_overflow(v, u64(*p - '0'), &v))
-        return false;
+      if (__builtin_mul_overflow(v, 10, &v) || __builtin_add_overflow(v, u64(*p - '0'), &v)) return false;
     } else {
       v = v * 10 + u64(*p - '0');
     }
@@ -107,7 +97,6 @@ inline bool parse_u64(const char*& p, const char* end, u64& out) {
   out = v;
   return true;
 }
-
 
 // Whether the n bytes at a and b are equal. Inlined for the short keys that
 // dominate n-gram files: two overlapping 8-byte loads compare up to 16
@@ -160,13 +149,11 @@ MapOutcome map_v2(std::string_view text, const YearFilter& years, FreqTable& tab
     const char* fault_at = p;
 
     // Field 1: the n-gram. Same as the previous line's key?
-    if (key && size_t(end - p) > key_len && p[key_len] == '\t' &&
-        same_bytes(p, key, key_len)) {
+    if (key && size_t(end - p) > key_len && p[key_len] == '\t' && same_bytes(p, key, key_len)) {
       p += key_len + 1;
     } else {
       const char* tab = static_cast<const char*>(std::memchr(p, '\t', end - p));
-      const char* nl = static_cast<const char*>(
-          std::memchr(p, '\n', (tab ? tab : end) - p));
+      const char* nl = static_cast<const char*>(std::memchr(p, '\n', (tab ? tab : end) - p));
       if (!tab || nl) {
         fault = Fault::fields;
       } else if (tab == p) {
@@ -205,8 +192,7 @@ MapOutcome map_v2(std::string_view text, const YearFilter& years, FreqTable& tab
         if (!parse_u64(p, end, match)) {
           fault = Fault::match_too_big;
         } else if (p == start || p >= end || *p != '\t') {
-          fault = (p > start && p < end && (*p == '\n' || *p == '\r')) ? Fault::fields
-                                                                       : Fault::bad_match;
+          fault = (p > start && p < end && (*p == '\n' || *p == '\r')) ? Fault::fields : Fault::bad_match;
         } else {
           p++;
           // Field 4: volume_count, the last field.

@@ -147,7 +147,8 @@ TEST(Count, CrLfAndMissingFinalNewlineAreAccepted) {
 TEST(Count, LinesLongerThanThePartitionAreCountedOnce) {
   TempDir d;
   std::string long_key(300000, 'q');
-  std::string text = "a\t2000\t1\t1\n" + long_key + "\t2000\t5\t1\n" + long_key + "\t2001\t5\t1\nb\t2000\t2\t1\n";
+  std::string text =
+      "a\t2000\t1\t1\n" + long_key + "\t2000\t5\t1\n" + long_key + "\t2001\t5\t1\nb\t2000\t2\t1\n";
   write_file(d / "long.tsv", text);
   for (i64 size : {1, 100, 4096, 0}) {
     CountOptions o = options({(d / "long.tsv").string()});
@@ -164,8 +165,8 @@ TEST(Count, EarliestErrorIsReportedWithTheSameLineEverywhere) {
   std::istringstream in(text);
   for (std::string l; std::getline(in, l);) lines.push_back(l);
   ASSERT_GT(lines.size(), 400u);
-  lines[300] = "broken\t2000\t5";          // line 301: three fields
-  lines[350] = "broken\t20x0\t5\t1";        // line 351: a later error
+  lines[300] = "broken\t2000\t5";     // line 301: three fields
+  lines[350] = "broken\t20x0\t5\t1";  // line 351: a later error
   std::string bad;
   for (auto& l : lines) bad += l + '\n';
   write_file(d / "bad.tsv", bad);

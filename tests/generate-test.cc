@@ -26,9 +26,8 @@ namespace {
 // Small targets keep each generation to tens of milliseconds.
 constexpr i64 SMALL = 2'000'000;
 
-GenerateSummary generate(const std::filesystem::path& path, i64 target,
-                         u64 seed = 1, const std::string& profile = "",
-                         bool gzip = false) {
+GenerateSummary generate(const std::filesystem::path& path, i64 target, u64 seed = 1,
+                         const std::string& profile = "", bool gzip = false) {
   GenerateOptions opts;
   opts.output_path = path.string();
   opts.target_bytes = target;
@@ -76,8 +75,7 @@ std::vector<NgramStats> parse_corpus(const std::string& text) {
     for (int i = 0; i < 3; i++) {
       std::string_view s = f[i + 1];
       auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v[i]);
-      if (ec != std::errc() || p != s.data() + s.size() || s.empty() ||
-          s[0] == '0') {
+      if (ec != std::errc() || p != s.data() + s.size() || s.empty() || s[0] == '0') {
         ADD_FAILURE() << "line " << line_no << ": bad number: " << line;
         return out;
       }
@@ -89,8 +87,8 @@ std::vector<NgramStats> parse_corpus(const std::string& text) {
     }
     if (out.empty() || out.back().ngram != f[0]) {
       if (!out.empty() && !(out.back().ngram < f[0])) {
-        ADD_FAILURE() << "line " << line_no << ": n-gram out of order: " << f[0]
-                      << " after " << out.back().ngram;
+        ADD_FAILURE() << "line " << line_no << ": n-gram out of order: " << f[0] << " after "
+                      << out.back().ngram;
         return out;
       }
       out.push_back({std::string(f[0])});
@@ -106,21 +104,15 @@ std::vector<NgramStats> parse_corpus(const std::string& text) {
 }
 
 bool has_tag(std::string_view ngram) {
-  static const char* tags[] = {"_NOUN", "_VERB", "_ADJ", "_ADV",
-                               "_PRON", "_DET",  "_ADP", "_NUM",
-                               "_CONJ", "_PRT",  "_X",   "_."};
-  return std::any_of(std::begin(tags), std::end(tags),
-                     [&](const char* t) { return ngram.ends_with(t); });
+  static const char* tags[] = {"_NOUN", "_VERB", "_ADJ",  "_ADV", "_PRON", "_DET",
+                               "_ADP",  "_NUM",  "_CONJ", "_PRT", "_X",    "_."};
+  return std::any_of(std::begin(tags), std::end(tags), [&](const char* t) { return ngram.ends_with(t); });
 }
 
 bool valid_utf8(std::string_view s) {
   for (size_t i = 0; i < s.size();) {
     u8 c = s[i];
-    int n = c < 0x80             ? 0
-            : (c & 0xe0) == 0xc0 ? 1
-            : (c & 0xf0) == 0xe0 ? 2
-            : (c & 0xf8) == 0xf0 ? 3
-                                 : -1;
+    int n = c < 0x80 ? 0 : (c & 0xe0) == 0xc0 ? 1 : (c & 0xf0) == 0xe0 ? 2 : (c & 0xf8) == 0xf0 ? 3 : -1;
     if (n < 0 || i + n >= s.size()) return false;
     for (int k = 1; k <= n; k++)
       if ((u8(s[i + k]) & 0xc0) != 0x80) return false;
@@ -174,8 +166,7 @@ TEST(Generate, DifferentSeedGivesDifferentBytes) {
 TEST(Generate, ThreadCountDoesNotChangeBytes) {
   TempDir dir;
   for (int threads : {1, 2, 4}) {
-    tbb::global_control limit(tbb::global_control::max_allowed_parallelism,
-                              threads);
+    tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
     generate(dir / ("t" + std::to_string(threads) + ".tsv"), 3 * SMALL, 3, "a");
   }
   std::string one = read_file(dir / "t1.tsv");
@@ -220,8 +211,7 @@ TEST(Generate, NoProfileUsesEveryLetter) {
   TempDir dir;
   generate(dir / "all.tsv", SMALL, 2);
   std::set<char> first;
-  for (const NgramStats& g : parse_corpus(read_file(dir / "all.tsv")))
-    first.insert(g.ngram[0] | 0x20);
+  for (const NgramStats& g : parse_corpus(read_file(dir / "all.tsv"))) first.insert(g.ngram[0] | 0x20);
   EXPECT_GE(first.size(), 20u);
 }
 
@@ -243,25 +233,20 @@ TEST(Generate, TagShareOfLinesIsBetween30And50Percent) {
 TEST(Generate, VocabularyHasCaseVariantsUtf8PunctuationAndJunk) {
   TempDir dir;
   generate(dir / "v.tsv", 4 * SMALL, 4, "a");
-  i64 lower = 0, capitalised = 0, upper = 0, utf8 = 0, hyphen = 0, digit = 0,
-      dot = 0, quote = 0;
+  i64 lower = 0, capitalised = 0, upper = 0, utf8 = 0, hyphen = 0, digit = 0, dot = 0, quote = 0;
   for (const NgramStats& g : parse_corpus(read_file(dir / "v.tsv"))) {
     std::string_view s = g.ngram;
-    bool all_upper = std::all_of(s.begin(), s.end(),
-                                 [](char c) { return c >= 'A' && c <= 'Z'; });
+    bool all_upper = std::all_of(s.begin(), s.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
     lower += s[0] == 'a';
     capitalised += s.size() > 1 && s[0] == 'A' && s[1] >= 'a' && s[1] <= 'z';
     upper += s.size() > 2 && all_upper;
-    utf8 +=
-        std::any_of(s.begin(), s.end(), [](char c) { return u8(c) >= 0x80; });
+    utf8 += std::any_of(s.begin(), s.end(), [](char c) { return u8(c) >= 0x80; });
     hyphen += s.find('-') != std::string_view::npos;
-    digit += std::any_of(s.begin(), s.end(),
-                         [](char c) { return c >= '0' && c <= '9'; });
+    digit += std::any_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
     dot += s.find('.') != std::string_view::npos && !s.ends_with("_.");
     quote += s.find('\'') != std::string_view::npos;
   }
-  for (i64 count : {lower, capitalised, upper, utf8, hyphen, digit, dot, quote})
-    EXPECT_GE(count, 20);
+  for (i64 count : {lower, capitalised, upper, utf8, hyphen, digit, dot, quote}) EXPECT_GE(count, 20);
 }
 
 TEST(Generate, OutputSizeIsWithinOnePercentOfTarget) {
@@ -283,9 +268,7 @@ TEST(Generate, TotalsFollowZipfAndFrequentNgramsSpanMoreYears) {
   generate(dir / "z.tsv", 4 * SMALL, 6);
   std::vector<NgramStats> g = parse_corpus(read_file(dir / "z.tsv"));
   ASSERT_GT(g.size(), 5000u);
-  std::sort(g.begin(), g.end(), [](const NgramStats& a, const NgramStats& b) {
-    return a.total > b.total;
-  });
+  std::sort(g.begin(), g.end(), [](const NgramStats& a, const NgramStats& b) { return a.total > b.total; });
 
   // Least-squares slope of log(total) against log(rank), away from both ends.
   double sx = 0, sy = 0, sxx = 0, sxy = 0;
@@ -299,8 +282,7 @@ TEST(Generate, TotalsFollowZipfAndFrequentNgramsSpanMoreYears) {
 
   // Years: the top 1% cover hundreds of years, rare n-grams few.
   i64 top_max = 0, few_years = 0;
-  for (size_t r = 0; r < g.size() / 100; r++)
-    top_max = std::max(top_max, g[r].lines);
+  for (size_t r = 0; r < g.size() / 100; r++) top_max = std::max(top_max, g[r].lines);
   for (const NgramStats& x : g) few_years += x.lines <= 5;
   EXPECT_GE(top_max, 300);
   EXPECT_GT(few_years, 0);

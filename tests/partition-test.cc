@@ -12,7 +12,8 @@ using namespace ngfreq::test;
 namespace {
 
 // Concatenates what every partition of the file reads.
-std::string read_all_partitions(const std::string& path, i64 size, i64 partition_size, i64* empty_parts = nullptr) {
+std::string read_all_partitions(const std::string& path, i64 size, i64 partition_size,
+                                i64* empty_parts = nullptr) {
   int fd = open(path.c_str(), O_RDONLY);
   std::string out;
   for (const Partition& p : plan_partitions(0, size, partition_size)) {
@@ -53,7 +54,8 @@ TEST(PartitionReader, EveryLineBelongsToExactlyOnePartition) {
   write_file(d / "t.tsv", text);
   for (i64 psize : {1, 2, 3, 7, 17, 64, 333, 4096, 1 << 20}) {
     i64 empty = 0;
-    EXPECT_EQ(read_all_partitions((d / "t.tsv").string(), text.size(), psize, &empty), text) << "partition size " << psize;
+    EXPECT_EQ(read_all_partitions((d / "t.tsv").string(), text.size(), psize, &empty), text)
+        << "partition size " << psize;
     if (psize == 1) {
       EXPECT_GT(empty, 0);
     }

@@ -76,10 +76,11 @@ struct Rng {
 /// keys, tags, UTF-8, punctuation, spaces (2-gram style) and a few huge
 /// counts, so sums need all 64 bits.
 inline std::string make_v2_corpus(u64 seed, int ngrams) {
-  static const char* stems[] = {"aardvark", "Aardvark", "abacus", "A.5.3", "über", "naïve", "kill switch",
-                                "zebra", "x", "don't", "ξi", "co-op", ",", "1984", "EYELIDS_"};
-  static const char* tags[] = {"", "", "", "_NOUN", "_VERB", "_ADJ", "_ADV", "_PRON", "_DET", "_ADP",
-                               "_NUM", "_CONJ", "_PRT", "_X", "_."};
+  static const char* stems[] = {"aardvark", "Aardvark",    "abacus", "A.5.3", "über",
+                                "naïve",    "kill switch", "zebra",  "x",     "don't",
+                                "ξi",       "co-op",       ",",      "1984",  "EYELIDS_"};
+  static const char* tags[] = {"",     "",     "",     "_NOUN", "_VERB", "_ADJ", "_ADV", "_PRON",
+                               "_DET", "_ADP", "_NUM", "_CONJ", "_PRT",  "_X",   "_."};
   Rng rng{seed};
   std::map<std::string, int> keys;
   while (int(keys.size()) < ngrams) {
@@ -96,7 +97,8 @@ inline std::string make_v2_corpus(u64 seed, int ngrams) {
       year += 1 + rng.below(12);
       u64 match = rng.below(7) == 0 ? rng.next() >> 8 : u64(1 + rng.below(5000));
       u64 volumes = 1 + rng.next() % match;
-      out += key + '\t' + std::to_string(year) + '\t' + std::to_string(match) + '\t' + std::to_string(volumes) + '\n';
+      out += key + '\t' + std::to_string(year) + '\t' + std::to_string(match) + '\t' +
+             std::to_string(volumes) + '\n';
     }
   }
   return out;

@@ -23,8 +23,7 @@ class Error : public std::runtime_error {
 class InputError : public Error {
  public:
   InputError(const std::string& path, i64 line, const std::string& reason);
-  InputError(const std::string& path, const std::string& where,
-             const std::string& reason);
+  InputError(const std::string& path, const std::string& where, const std::string& reason);
 };
 
 /// Bad command-line usage: the CLI prints the message and exits 2.

@@ -36,8 +36,8 @@ struct CountOptions {
 
 /// What a run measured, for --stats and the benchmarks.
 struct CountStats {
-  double map_seconds = 0;     // wall: start until the last map finished
-  double reduce_seconds = 0;  // wall: last map until the final table
+  double map_seconds = 0;         // wall: start until the last map finished
+  double reduce_seconds = 0;      // wall: last map until the final table
   double read_busy_seconds = 0;   // summed over workers: pread / inflate
   double map_busy_seconds = 0;    // summed over workers: parsing
   double merge_busy_seconds = 0;  // summed over workers: merging

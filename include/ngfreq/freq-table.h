@@ -110,7 +110,6 @@ class FreqTable {
 
 /// Merges every table of `sources` into `dest`, shard by shard; the sources
 /// are left empty. With `parallel`, shards are merged by oneTBB in parallel.
-void merge_tables(FreqTable& dest, std::span<FreqTable*> sources,
-                  bool parallel);
+void merge_tables(FreqTable& dest, std::span<FreqTable*> sources, bool parallel);
 
 }  // namespace ngfreq

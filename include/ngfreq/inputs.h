@@ -9,10 +9,10 @@
 namespace ngfreq {
 
 struct InputFile {
-  std::string path;     // as the user named it (or found in a directory)
-  bool seekable = true; // a regular, uncompressed file: split into partitions
-  bool gzip = false;    // detected from the first bytes, not the name
-  i64 size = 0;         // bytes on disk (compressed size for gzip), 0 for streams
+  std::string path;      // as the user named it (or found in a directory)
+  bool seekable = true;  // a regular, uncompressed file: split into partitions
+  bool gzip = false;     // detected from the first bytes, not the name
+  i64 size = 0;          // bytes on disk (compressed size for gzip), 0 for streams
 };
 
 /// Expands files, directories (their regular files in name order, not

@@ -24,8 +24,7 @@ struct Partition {
 };
 
 /// Cuts a file of `file_size` bytes into partitions of `partition_size`.
-std::vector<Partition> plan_partitions(i64 file_index, i64 file_size,
-                                       i64 partition_size);
+std::vector<Partition> plan_partitions(i64 file_index, i64 file_size, i64 partition_size);
 
 /// The default partition size for `total_bytes` of plain input on `jobs`
 /// workers: about 8 partitions a worker so that uneven partitions still

@@ -47,8 +47,8 @@ class Reducer {
   int fan_in_;
   bool parallel_;
   std::mutex mutex_;
-  std::vector<std::vector<FreqTable>> levels_;                // tree mode
-  std::vector<std::pair<u64, FreqTable>> in_order_;          // serial mode
+  std::vector<std::vector<FreqTable>> levels_;       // tree mode
+  std::vector<std::pair<u64, FreqTable>> in_order_;  // serial mode
   std::atomic<i64> merges_{0};
   std::atomic<i64> merge_ns_{0};
 };

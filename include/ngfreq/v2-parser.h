@@ -41,7 +41,6 @@ struct MapOutcome {
 
 /// Adds every line of `text` (whole lines only) to `table`, stopping at the
 /// first malformed line.
-MapOutcome map_v2(std::string_view text, const YearFilter& years,
-                  FreqTable& table);
+MapOutcome map_v2(std::string_view text, const YearFilter& years, FreqTable& table);
 
 }  // namespace ngfreq
