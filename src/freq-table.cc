@@ -77,7 +77,9 @@ void FreqShard::reserve(i64 entries) {
   i64 want = INITIAL_SLOTS;
   while (want < entries * 2 + 1) want *= 2;
   if (want > i64(slots_.size())) rehash(want);
-  entries_.reserve(entries);
+  // Geometric growth: a serial fold reserves a little more at every step,
+  // and exact reservations would copy the whole shard every time.
+  if (entries > i64(entries_.capacity())) entries_.reserve(std::max<i64>(entries, 2 * entries_.capacity()));
 }
 
 void FreqShard::merge_from(FreqShard& other) {
