@@ -91,6 +91,7 @@ static bool map_piece(CountJob& job, std::string_view text, FreqTable& table, Ma
   MapOutcome piece = map_v2(text, job.opts.years, table);
   job.map_ns += now_ns() - start;
   job.input_bytes += text.size();
+  job.progress.bytes_parsed.fetch_add(text.size(), std::memory_order_relaxed);
   if (piece.error) {
     piece.error->line_index += outcome.lines;
     outcome.error = std::move(piece.error);

@@ -56,14 +56,16 @@ void ProgressReporter::report(bool final) {
   }
 
   double frac = bytes_total > 0 ? std::min(1.0, double(bytes) / double(bytes_total)) : 0;
-  double mbps = secs > 0 ? bytes / secs / 1e6 : 0;
+  double mbps = secs > 0 ? counters_.bytes_parsed.load(std::memory_order_relaxed) / secs / 1e6 : 0;
+  // A stream's partitions are counted as they are cut: the total still grows.
+  const char* growing = counters_.streams_pending.load(std::memory_order_relaxed) && !final ? "+" : "";
   std::string eta = "--";
   if (frac > 0.01 && frac < 1) eta = fmt::format("{:.0f}s", secs * (1 - frac) / frac);
   constexpr int WIDTH = 30;
   int filled = int(frac * WIDTH);
   std::string bar = std::string(filled, '#') + std::string(WIDTH - filled, '.');
-  std::string line = fmt::format("[{}] {:3.0f}%  {}/{} partitions  {:.0f} MB/s  ETA {}", bar, frac * 100,
-                                 done, total, mbps, final ? "0s" : eta);
+  std::string line = fmt::format("[{}] {:3.0f}%  {}/{}{} partitions  {:.0f} MB/s  ETA {}", bar, frac * 100,
+                                 done, total, growing, mbps, final ? "0s" : eta);
   i64 pad = std::max<i64>(0, last_line_len_ - i64(line.size()));
   fmt::print(stderr, "\r{}{}", line, std::string(pad, ' '));
   last_line_len_ = line.size();

@@ -20,6 +20,7 @@ struct ProgressCounters {
   std::atomic<i64> partitions_total{0};  // grows as streams are cut
   std::atomic<i64> bytes_done{0};        // input bytes (compressed for gzip)
   std::atomic<i64> bytes_total{0};
+  std::atomic<i64> bytes_parsed{0};          // inflated bytes for gzip: the rate shown
   std::atomic<bool> streams_pending{false};  // totals are still growing
 };
 static_assert(std::atomic<i64>::is_always_lock_free);
