@@ -38,7 +38,8 @@ bool StreamChunker::next(ChunkBuffer& out, i64& stream_offset) {
   // Room for the chunk plus a typical line past it, so that the cut point
   // rarely needs a second read.
   out = pool_.take(chunk_size_ + 4096);
-  std::memcpy(out.data.get(), carry_.data(), carry_.size());
+  // Guarded: an empty vector's data() may be null, and memcpy forbids it.
+  if (!carry_.empty()) std::memcpy(out.data.get(), carry_.data(), carry_.size());
   out.size = carry_.size();
   carry_.clear();
   stream_offset = offset_;
