@@ -46,6 +46,9 @@ static i64 pread_full(int fd, const std::string& path, char* dst, i64 len, i64 o
   return done;
 }
 
+// Bytes read past a small partition's end: enough for a typical last line.
+static constexpr i64 SMALL_SLACK = 256;
+
 PartitionReader::PartitionReader(int fd, const std::string& path, i64 file_size, const Partition& part)
     : fd_(fd), path_(path), file_size_(file_size), end_(part.end), pos_(part.begin) {
   if (part.begin == 0) return;
@@ -74,8 +77,10 @@ bool PartitionReader::next(std::string_view& text) {
   if (done_ || pos_ >= end_ || pos_ >= file_size_) return false;
   i64 have = 0;
   i64 last_line = end_ - 1 - pos_;  // index of byte end - 1 in the buffer
-  for (;;) {
-    i64 want = std::max(PIECE, have);
+  // A small partition reads its own span and a little more; a large one a
+  // piece at a time. Each retry (a line longer than what was read) doubles.
+  i64 want = std::min(PIECE, end_ - pos_ + SMALL_SLACK);
+  for (;; want = std::max(want, have)) {
     if (i64(buf_.size()) < have + want) buf_.resize(have + want);
     i64 got = read_at(pos_ + have, want, have);
     i64 from = have;
