@@ -33,7 +33,9 @@ u64 load_u64(const char* p) {
 
 void store_u64(char* p, u64 v) { std::memcpy(p, &v, 8); }
 
-const char* shard_end_slot(const char* data, int s) { return data + 32 + 8 * s; }
+const char* shard_end_slot(const char* data, int s) {
+  return data + 32 + 8 * s;
+}
 
 }  // namespace
 
@@ -44,12 +46,15 @@ i64 flat_size(const FreqTable& table) {
   return n;
 }
 
-FlatWriter::FlatWriter(char* out, i64 capacity) : out_(out), capacity_(capacity) {
-  if (capacity < FLAT_HEADER_BYTES) throw Error("flat table: buffer smaller than its header");
+FlatWriter::FlatWriter(char* out, i64 capacity)
+    : out_(out), capacity_(capacity) {
+  if (capacity < FLAT_HEADER_BYTES)
+    throw Error("flat table: buffer smaller than its header");
 }
 
 void FlatWriter::end_shards_before(int s) {
-  for (; next_shard_ < s; next_shard_++) store_u64(out_ + 32 + 8 * next_shard_, pos_);
+  for (; next_shard_ < s; next_shard_++)
+    store_u64(out_ + 32 + 8 * next_shard_, pos_);
 }
 
 void FlatWriter::add_shard(int s, const FreqShard& shard) {
@@ -63,7 +68,8 @@ void FlatWriter::add_shard(int s, const FreqShard& shard) {
     store_u64(p + 16, e.volumes);
     store_u64(p + 24, e.key_len);
     std::memcpy(p + RECORD_FIXED, e.key, e.key_len);
-    std::memset(p + RECORD_FIXED + e.key_len, 0, size - RECORD_FIXED - e.key_len);
+    std::memset(p + RECORD_FIXED + e.key_len, 0,
+                size - RECORD_FIXED - e.key_len);
     pos_ += size;
   }
   entries_ += shard.size();
@@ -71,7 +77,8 @@ void FlatWriter::add_shard(int s, const FreqShard& shard) {
 
 void FlatWriter::add_raw_shard(int s, std::string_view records, i64 entries) {
   end_shards_before(s);
-  if (pos_ + i64(records.size()) > capacity_) throw Error("flat table: buffer too small");
+  if (pos_ + i64(records.size()) > capacity_)
+    throw Error("flat table: buffer too small");
   std::memcpy(out_ + pos_, records.data(), records.size());
   pos_ += records.size();
   entries_ += entries;
@@ -88,7 +95,8 @@ i64 FlatWriter::finish(bool overflowed) {
 
 i64 write_flat(const FreqTable& table, char* out) {
   FlatWriter w(out, flat_size(table));
-  for (int s = 0; !table.empty() && s < FreqTable::NUM_SHARDS; s++) w.add_shard(s, table.shard(s));
+  for (int s = 0; !table.empty() && s < FreqTable::NUM_SHARDS; s++)
+    w.add_shard(s, table.shard(s));
   return w.finish(table.overflowed());
 }
 
@@ -96,19 +104,22 @@ FlatTable::FlatTable(const char* data, i64 size) : data_(data), size_(size) {
   if (size < FLAT_HEADER_BYTES || load_u64(data) != FLAT_MAGIC)
     throw Error("flat table: bad header");
   if (i64(load_u64(data + 8)) != size)
-    throw Error(fmt::format("flat table: header says {} bytes, buffer has {}", load_u64(data + 8), size));
+    throw Error(fmt::format("flat table: header says {} bytes, buffer has {}",
+                            load_u64(data + 8), size));
   entries_ = load_u64(data + 16);
   overflowed_ = load_u64(data + 24) & 1;
   i64 prev = FLAT_HEADER_BYTES;
   for (int s = 0; s < FreqTable::NUM_SHARDS; s++) {
     i64 end = load_u64(shard_end_slot(data, s));
-    if (end < prev || end > size || (end - prev) % 8 != 0) throw Error("flat table: bad shard bounds");
+    if (end < prev || end > size || (end - prev) % 8 != 0)
+      throw Error("flat table: bad shard bounds");
     prev = end;
   }
 }
 
 std::string_view FlatTable::shard_bytes(int s) const {
-  i64 begin = s == 0 ? FLAT_HEADER_BYTES : i64(load_u64(shard_end_slot(data_, s - 1)));
+  i64 begin =
+      s == 0 ? FLAT_HEADER_BYTES : i64(load_u64(shard_end_slot(data_, s - 1)));
   i64 end = load_u64(shard_end_slot(data_, s));
   return {data_ + begin, size_t(end - begin)};
 }
@@ -126,19 +137,24 @@ FlatEntry FlatTable::decode(const char*& p, const char* end) {
   e.count = load_u64(p + 8);
   e.volumes = load_u64(p + 16);
   u64 key_len = load_u64(p + 24);
-  if (key_len > u64(end - p - RECORD_FIXED)) throw Error("flat table: bad key length");
+  if (key_len > u64(end - p - RECORD_FIXED))
+    throw Error("flat table: bad key length");
   e.key = std::string_view(p + RECORD_FIXED, key_len);
   p += record_size(key_len);
   return e;
 }
 
 void add_flat_shard(FreqShard& dest, const FlatTable& src, int s) {
-  src.for_each(s, [&](const FlatEntry& e) { dest.add(e.key, e.hash, e.count, e.volumes); });
+  src.for_each(s, [&](const FlatEntry& e) {
+    dest.add(e.key, e.hash, e.count, e.volumes);
+  });
 }
 
 // Records of a shard: bytes / the smallest record, an upper bound used to
 // size hash tables without a counting pass.
-static i64 max_records(std::string_view bytes) { return bytes.size() / record_size(1); }
+static i64 max_records(std::string_view bytes) {
+  return bytes.size() / record_size(1);
+}
 
 FreqTable read_flat(const FlatTable& src) {
   FreqTable table;

@@ -70,7 +70,9 @@ TEST(FlatTable, LayoutIsTheDocumentedOne) {
   EXPECT_EQ(word(buf, 24), 0u);
   int s = FreqTable::shard_of(h);
   for (int i = 0; i < FreqTable::NUM_SHARDS; i++)
-    EXPECT_EQ(word(buf, 32 + 8 * i), u64(i < s ? FLAT_HEADER_BYTES : FLAT_HEADER_BYTES + record)) << "shard " << i;
+    EXPECT_EQ(word(buf, 32 + 8 * i),
+              u64(i < s ? FLAT_HEADER_BYTES : FLAT_HEADER_BYTES + record))
+        << "shard " << i;
   i64 r = FLAT_HEADER_BYTES;
   EXPECT_EQ(word(buf, r), h);
   EXPECT_EQ(word(buf, r + 8), 7u);
@@ -85,15 +87,18 @@ TEST(FlatTable, MergeEqualsTheReferenceOfAllInputs) {
   // Three overlapping pieces, cut at line boundaries.
   size_t a = corpus.find('\n', corpus.size() / 3) + 1;
   size_t b = corpus.find('\n', 2 * corpus.size() / 3) + 1;
-  std::vector<std::string> pieces = {corpus.substr(0, b), corpus.substr(a), corpus.substr(a, b - a)};
+  std::vector<std::string> pieces = {corpus.substr(0, b), corpus.substr(a),
+                                     corpus.substr(a, b - a)};
   std::vector<std::vector<char>> bufs;
   std::vector<FlatTable> views;
   for (const std::string& p : pieces) bufs.push_back(flat_of(table_of(p)));
-  for (const std::vector<char>& b2 : bufs) views.emplace_back(b2.data(), b2.size());
+  for (const std::vector<char>& b2 : bufs)
+    views.emplace_back(b2.data(), b2.size());
   std::vector<char> out(merged_flat_bound(views));
   i64 n = merge_flat(views, out.data(), out.size());
   FlatTable merged(out.data(), n);
-  EXPECT_EQ(table_contents(read_flat(merged)), reference_count(pieces[0] + pieces[1] + pieces[2]));
+  EXPECT_EQ(table_contents(read_flat(merged)),
+            reference_count(pieces[0] + pieces[1] + pieces[2]));
 }
 
 TEST(FlatTable, MergeOfDisjointShardsCopiesThemWhole) {
@@ -101,7 +106,8 @@ TEST(FlatTable, MergeOfDisjointShardsCopiesThemWhole) {
   x.add("alpha", hash_key("alpha"), 1, 1);
   y.add("omega", hash_key("omega"), 2, 2);
   std::vector<char> bx = flat_of(x), by = flat_of(y);
-  std::vector<FlatTable> views = {FlatTable(bx.data(), bx.size()), FlatTable(by.data(), by.size())};
+  std::vector<FlatTable> views = {FlatTable(bx.data(), bx.size()),
+                                  FlatTable(by.data(), by.size())};
   std::vector<char> out(merged_flat_bound(views));
   i64 n = merge_flat(views, out.data(), out.size());
   Reference want = {{"alpha", {1, 1}}, {"omega", {2, 2}}};
@@ -113,7 +119,8 @@ TEST(FlatTable, SaturatedTotalsStayOverflowedThroughAMerge) {
   x.add("big", hash_key("big"), COUNT_OVERFLOW - 1, 1);
   y.add("big", hash_key("big"), 5, 1);
   std::vector<char> bx = flat_of(x), by = flat_of(y);
-  std::vector<FlatTable> views = {FlatTable(bx.data(), bx.size()), FlatTable(by.data(), by.size())};
+  std::vector<FlatTable> views = {FlatTable(bx.data(), bx.size()),
+                                  FlatTable(by.data(), by.size())};
   std::vector<char> out(merged_flat_bound(views));
   i64 n = merge_flat(views, out.data(), out.size());
   FlatTable merged(out.data(), n);
@@ -138,6 +145,7 @@ TEST(FlatTable, CorruptBuffersThrowInsteadOfReadingOutOfBounds) {
   std::memcpy(bad.data() + 32 + 8 * 10, &huge, 8);
   EXPECT_THROW(FlatTable(bad.data(), bad.size()), Error);
   bad = buf;
-  std::memcpy(bad.data() + FLAT_HEADER_BYTES + 24, &huge, 8);  // the first record's key length
+  std::memcpy(bad.data() + FLAT_HEADER_BYTES + 24, &huge,
+              8);  // the first record's key length
   EXPECT_THROW(read_flat(FlatTable(bad.data(), bad.size())), Error);
 }

@@ -29,7 +29,8 @@
 
 namespace ngfreq {
 
-inline constexpr u64 FLAT_MAGIC = 0x31305441'4c46474eull;  // "NGFLAT01" read little-endian
+inline constexpr u64 FLAT_MAGIC =
+    0x31305441'4c46474eull;  // "NGFLAT01" read little-endian
 inline constexpr i64 FLAT_HEADER_BYTES = 32 + 8 * FreqTable::NUM_SHARDS;
 
 /// One record of a flat table; `key` points into the buffer.
@@ -83,8 +84,7 @@ class FlatTable {
   i64 shard_entries(int s) const;
 
   /// Calls f(const FlatEntry&) for each record of shard s, in stored order.
-  template <class F>
-  void for_each(int s, F&& f) const {
+  template <class F> void for_each(int s, F&& f) const {
     std::string_view bytes = shard_bytes(s);
     const char* p = bytes.data();
     const char* end = p + bytes.size();
