@@ -1,19 +1,28 @@
 // Flat tables: writing a FreqTable shard by shard into one buffer, reading it
 // back, and merging several flat tables into a new one.
 //
-// The merge works one shard at a time: it builds a hash table of shard s from
-// every input, writes it out, and drops it before shard s + 1. A worker that
-// merges tables of a gigabyte thus holds one shard's table (1/64 of the
-// result) besides the mapped inputs and output, instead of a whole second
-// table. A shard that only one input has is copied as raw bytes, unparsed.
-// The trade-off is that the output's size is known only at the end, so the
-// caller provides merged_flat_bound bytes (the sum of the inputs; in a
-// memfd, pages never written cost nothing) and truncates afterwards.
+// Writing sorts each shard's entries by (hash, key); merging is then a k-way
+// merge of sorted runs, shard by shard: one sequential pass over the inputs
+// and the output, records copied whole, no hash table and no probing, and
+// equal keys meet side by side. Measured on the 2-core VM (578 MB of input,
+// 18 map tables of ~27k n-grams, 17 merges at fan-in 2), rebuilding a hash
+// table of each shard for every merge took 0.40 s of merge time; the sorted
+// merge takes 0.20 s (the thread executor's in-place merges: 0.11 s). The
+// price is a sort of each map table's shards when it is written (~500
+// entries a shard), small next to parsing.
+//
+// A shard only one input has is copied as raw bytes. The output's size is
+// known only at the end, so the caller provides merged_flat_bound bytes (the
+// sum of the inputs; in a memfd, pages never written cost nothing) and
+// truncates afterwards.
 #include "ngfreq/flat-table.h"
 
 #include <fmt/format.h>
+#include <tbb/parallel_for.h>
 
+#include <algorithm>
 #include <cstring>
+#include <vector>
 
 namespace ngfreq {
 
@@ -32,6 +41,11 @@ u64 load_u64(const char* p) {
 }
 
 void store_u64(char* p, u64 v) { std::memcpy(p, &v, 8); }
+
+bool record_less(const FlatEntry& a, const FlatEntry& b) {
+  if (a.hash != b.hash) return a.hash < b.hash;
+  return a.key < b.key;
+}
 
 const char* shard_end_slot(const char* data, int s) {
   return data + 32 + 8 * s;
@@ -57,22 +71,39 @@ void FlatWriter::end_shards_before(int s) {
     store_u64(out_ + 32 + 8 * next_shard_, pos_);
 }
 
+void FlatWriter::add_record(const FlatEntry& e) {
+  i64 size = record_size(e.key.size());
+  if (pos_ + size > capacity_) throw Error("flat table: buffer too small");
+  char* p = out_ + pos_;
+  store_u64(p, e.hash);
+  store_u64(p + 8, e.count);
+  store_u64(p + 16, e.volumes);
+  store_u64(p + 24, e.key.size());
+  store_u64(p + size - 8, 0);  // the padding, before the key covers part of it
+  std::memcpy(p + RECORD_FIXED, e.key.data(), e.key.size());
+  pos_ += size;
+  entries_++;
+}
+
+void FlatWriter::add_copy(const char* record, i64 size, u64 count,
+                          u64 volumes) {
+  if (pos_ + size > capacity_) throw Error("flat table: buffer too small");
+  char* p = out_ + pos_;
+  std::memcpy(p, record, size);
+  store_u64(p + 8, count);
+  store_u64(p + 16, volumes);
+  pos_ += size;
+  entries_++;
+}
+
 void FlatWriter::add_shard(int s, const FreqShard& shard) {
-  end_shards_before(s);
-  for (const Entry& e : shard.entries()) {
-    i64 size = record_size(e.key_len);
-    if (pos_ + size > capacity_) throw Error("flat table: buffer too small");
-    char* p = out_ + pos_;
-    store_u64(p, e.hash);
-    store_u64(p + 8, e.count);
-    store_u64(p + 16, e.volumes);
-    store_u64(p + 24, e.key_len);
-    std::memcpy(p + RECORD_FIXED, e.key, e.key_len);
-    std::memset(p + RECORD_FIXED + e.key_len, 0,
-                size - RECORD_FIXED - e.key_len);
-    pos_ += size;
-  }
-  entries_ += shard.size();
+  begin_shard(s);
+  std::vector<FlatEntry> sorted;
+  sorted.reserve(shard.size());
+  for (const Entry& e : shard.entries())
+    sorted.push_back({e.key_view(), e.hash, e.count, e.volumes});
+  std::sort(sorted.begin(), sorted.end(), record_less);
+  for (const FlatEntry& e : sorted) add_record(e);
 }
 
 void FlatWriter::add_raw_shard(int s, std::string_view records, i64 entries) {
@@ -150,20 +181,18 @@ void add_flat_shard(FreqShard& dest, const FlatTable& src, int s) {
   });
 }
 
-// Records of a shard: bytes / the smallest record, an upper bound used to
-// size hash tables without a counting pass.
-static i64 max_records(std::string_view bytes) {
-  return bytes.size() / record_size(1);
-}
-
-FreqTable read_flat(const FlatTable& src) {
+FreqTable read_flat(const FlatTable& src, bool parallel) {
   FreqTable table;
   if (src.entries() == 0) return table;
   table.ensure_shards();
-  for (int s = 0; s < FreqTable::NUM_SHARDS; s++) {
+  auto read_shard = [&](int s) {
     table.shard(s).reserve(src.shard_entries(s));
     add_flat_shard(table.shard(s), src, s);
-  }
+  };
+  if (parallel)
+    tbb::parallel_for(0, FreqTable::NUM_SHARDS, read_shard);
+  else
+    for (int s = 0; s < FreqTable::NUM_SHARDS; s++) read_shard(s);
   return table;
 }
 
@@ -173,28 +202,69 @@ i64 merged_flat_bound(std::span<const FlatTable> inputs) {
   return n;
 }
 
+// Reads the records of one shard of one input in order; `record` and
+// `size` are the current record's raw bytes.
+struct Cursor {
+  const char* p;
+  const char* end;
+  const char* record = nullptr;
+  i64 size = 0;
+  FlatEntry e{};
+  bool next() {
+    if (p >= end) return false;
+    record = p;
+    e = FlatTable::decode(p, end);
+    size = p - record;
+    return true;
+  }
+};
+
 i64 merge_flat(std::span<const FlatTable> inputs, char* out, i64 capacity) {
   FlatWriter w(out, capacity);
   bool overflowed = false;
   for (const FlatTable& t : inputs) overflowed |= t.overflowed();
+  std::vector<Cursor> live;
   for (int s = 0; s < FreqTable::NUM_SHARDS; s++) {
-    std::vector<const FlatTable*> with;
-    i64 bound = 0;
-    for (const FlatTable& t : inputs)
-      if (!t.shard_bytes(s).empty()) {
-        with.push_back(&t);
-        bound += max_records(t.shard_bytes(s));
-      }
-    if (with.size() == 1) {
-      w.add_raw_shard(s, with[0]->shard_bytes(s), with[0]->shard_entries(s));
+    live.clear();
+    const FlatTable* only = nullptr;
+    for (const FlatTable& t : inputs) {
+      std::string_view bytes = t.shard_bytes(s);
+      if (bytes.empty()) continue;
+      only = &t;
+      Cursor c{bytes.data(), bytes.data() + bytes.size()};
+      if (c.next()) live.push_back(c);
+    }
+    if (live.size() == 1) {
+      w.add_raw_shard(s, only->shard_bytes(s), only->shard_entries(s));
       continue;
     }
-    if (with.empty()) continue;
-    FreqShard shard;
-    shard.reserve(bound);
-    for (const FlatTable* t : with) add_flat_shard(shard, *t, s);
-    overflowed |= shard.overflowed();
-    w.add_shard(s, shard);
+    w.begin_shard(s);
+    // k is the fan-in (2 by default): a linear scan for the smallest head
+    // beats a heap at that size. Records are copied whole; equal keys,
+    // which meet side by side, are summed into the pending copy.
+    Cursor pending;
+    bool have_pending = false;
+    while (!live.empty()) {
+      size_t min = 0;
+      for (size_t i = 1; i < live.size(); i++)
+        if (record_less(live[i].e, live[min].e)) min = i;
+      const Cursor& c = live[min];
+      if (have_pending && pending.e.hash == c.e.hash &&
+          pending.e.key == c.e.key) {
+        overflowed |= !add_count(pending.e.count, c.e.count);
+        add_count(pending.e.volumes, c.e.volumes);
+      } else {
+        if (have_pending)
+          w.add_copy(pending.record, pending.size, pending.e.count,
+                     pending.e.volumes);
+        pending = c;
+        have_pending = true;
+      }
+      if (!live[min].next()) live.erase(live.begin() + min);
+    }
+    if (have_pending)
+      w.add_copy(pending.record, pending.size, pending.e.count,
+                 pending.e.volumes);
   }
   return w.finish(overflowed);
 }

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <optional>
 
 #include "ngfreq/hash.h"
 #include "ngfreq/v2-parser.h"
@@ -45,6 +46,34 @@ TEST(FlatTable, RoundTripKeepsEveryEntry) {
   FlatTable view(buf.data(), buf.size());
   EXPECT_EQ(view.entries(), t.size());
   EXPECT_EQ(table_contents(read_flat(view)), reference_count(corpus));
+}
+
+// Every shard of a written or merged table is sorted by (hash, key).
+void expect_sorted(const FlatTable& t) {
+  for (int s = 0; s < FreqTable::NUM_SHARDS; s++) {
+    std::optional<FlatEntry> prev;
+    t.for_each(s, [&](const FlatEntry& e) {
+      if (prev)
+        EXPECT_TRUE(prev->hash < e.hash ||
+                    (prev->hash == e.hash && prev->key < e.key))
+            << e.key;
+      prev = e;
+    });
+  }
+}
+
+TEST(FlatTable, ShardsAreSortedByHashThenKey) {
+  std::string corpus = make_v2_corpus(9, 500);
+  size_t half = corpus.find('\n', corpus.size() / 2) + 1;
+  size_t quarter = corpus.find('\n', corpus.size() / 4) + 1;
+  std::vector<char> a = flat_of(table_of(corpus.substr(0, half)));
+  std::vector<char> b = flat_of(table_of(corpus.substr(quarter)));
+  std::vector<FlatTable> views = {FlatTable(a.data(), a.size()),
+                                  FlatTable(b.data(), b.size())};
+  expect_sorted(views[0]);
+  std::vector<char> out(merged_flat_bound(views));
+  expect_sorted(
+      FlatTable(out.data(), merge_flat(views, out.data(), out.size())));
 }
 
 TEST(FlatTable, EmptyTableIsJustAHeader) {

@@ -16,6 +16,12 @@
 //     u64 hash, u64 count, u64 volumes, u64 key_len, key bytes,
 //     zero padding up to a multiple of 8
 //
+// Within a shard, records are sorted by (hash, key bytes), keys unique.
+// Merging flat tables is then a linear k-way merge with no hash table, and
+// a spill to disk or a shuffle can merge runs the same way. A table that
+// breaks the order still reads back right (read_flat sums duplicates); only
+// a merge of it may keep a key twice.
+//
 // Records keep their hash, so reading or merging a flat table never hashes a
 // key again, and a shard is one contiguous byte range that can be copied,
 // spilled or sent as a unit.
@@ -49,10 +55,15 @@ class FlatWriter {
  public:
   /// `out` must hold at least `capacity` bytes; writing past it throws.
   FlatWriter(char* out, i64 capacity);
-  /// Appends shard `s`'s entries; shards must be added in order 0, 1, ...
+  /// Appends shard `s`'s entries, sorted; shards must be added in order.
   void add_shard(int s, const FreqShard& shard);
   /// Appends the raw records of one shard of another flat table.
   void add_raw_shard(int s, std::string_view records, i64 entries);
+  /// Starts shard `s`; records then come through add_record in order.
+  void begin_shard(int s) { end_shards_before(s); }
+  void add_record(const FlatEntry& e);
+  /// Appends a copy of another flat table's record with new totals.
+  void add_copy(const char* record, i64 size, u64 count, u64 volumes);
   /// Ends every shard not yet added, fills the header; returns total bytes.
   i64 finish(bool overflowed);
 
@@ -83,6 +94,10 @@ class FlatTable {
   std::string_view shard_bytes(int s) const;
   i64 shard_entries(int s) const;
 
+  /// Decodes the record at p and advances p past it; throws Error if the
+  /// record runs past `end` (a corrupt key length).
+  static FlatEntry decode(const char*& p, const char* end);
+
   /// Calls f(const FlatEntry&) for each record of shard s, in stored order.
   template <class F> void for_each(int s, F&& f) const {
     std::string_view bytes = shard_bytes(s);
@@ -95,10 +110,6 @@ class FlatTable {
   }
 
  private:
-  // Decodes the record at p and advances p past it; throws Error if the
-  // record runs past `end` (a corrupt key length).
-  static FlatEntry decode(const char*& p, const char* end);
-
   const char* data_;
   i64 size_;
   i64 entries_;
@@ -108,15 +119,16 @@ class FlatTable {
 /// Adds every record of shard s of `src` into `dest` (without re-hashing).
 void add_flat_shard(FreqShard& dest, const FlatTable& src, int s);
 
-/// Rebuilds a FreqTable from its flat form.
-FreqTable read_flat(const FlatTable& src);
+/// Rebuilds a FreqTable from its flat form; with `parallel`, shard by
+/// shard on oneTBB.
+FreqTable read_flat(const FlatTable& src, bool parallel = false);
 
 /// An upper bound on the flat size of the merge of `inputs`.
 i64 merged_flat_bound(std::span<const FlatTable> inputs);
 
 /// Merges `inputs` into one flat table written to `out` (at least
-/// merged_flat_bound bytes), one shard at a time so that only one shard's
-/// hash table is ever in memory; returns the bytes written.
+/// merged_flat_bound bytes) by a k-way merge of each shard's sorted
+/// records; returns the bytes written.
 i64 merge_flat(std::span<const FlatTable> inputs, char* out, i64 capacity);
 
 }  // namespace ngfreq
