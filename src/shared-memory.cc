@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -28,6 +29,32 @@ Mapping::Mapping(int fd, i64 size, bool writable) : size_(size) {
   if (p == MAP_FAILED)
     throw Error(fmt::format("cannot map shared memory: {}", errno_string()));
   data_ = static_cast<char*>(p);
+}
+
+Mapping Mapping::read_whole(int fd) {
+  struct stat st;
+  if (fstat(fd, &st) != 0)
+    throw Error(fmt::format("cannot stat shared memory: {}", errno_string()));
+  Mapping m;
+  m.size_ = st.st_size;
+  if (m.size_ == 0) return m;
+  void* p = mmap(nullptr, m.size_, PROT_READ, MAP_SHARED | MAP_POPULATE, fd, 0);
+  if (p == MAP_FAILED)
+    throw Error(fmt::format("cannot map shared memory: {}", errno_string()));
+  m.data_ = static_cast<char*>(p);
+  return m;
+}
+
+Mapping Mapping::anonymous(i64 size) {
+  Mapping m;
+  void* p = mmap(nullptr, size, PROT_READ | PROT_WRITE,
+                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+  if (p == MAP_FAILED)
+    throw Error(
+        fmt::format("cannot allocate {} bytes: {}", size, errno_string()));
+  m.data_ = static_cast<char*>(p);
+  m.size_ = size;
+  return m;
 }
 
 Mapping::Mapping(Mapping&& o) noexcept

@@ -43,6 +43,12 @@ class Mapping {
   Mapping() = default;
   /// Maps `size` bytes of `fd` shared, read-only or writable.
   Mapping(int fd, i64 size, bool writable);
+  /// Maps all of `fd` read-only, its page table filled at once
+  /// (MAP_POPULATE): on a VM a page fault per 4 KiB costs more than reading
+  /// the page, and a table is always read whole.
+  static Mapping read_whole(int fd);
+  /// Private anonymous memory of `size` bytes, populated at once.
+  static Mapping anonymous(i64 size);
   Mapping(Mapping&& o) noexcept;
   Mapping& operator=(Mapping&& o) noexcept;
   ~Mapping();
