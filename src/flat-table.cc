@@ -1,7 +1,7 @@
 // Flat tables: writing a FreqTable shard by shard into one buffer, reading it
 // back, and merging several flat tables into a new one.
 //
-// Writing sorts each shard's entries by (hash, key); merging is then a k-way
+// Writing sorts each shard's entries by key; merging is then a k-way
 // merge of sorted runs, shard by shard: one sequential pass over the inputs
 // and the output, records copied whole, no hash table and no probing, and
 // equal keys meet side by side. Measured on the 2-core VM (578 MB of input,
@@ -43,7 +43,6 @@ u64 load_u64(const char* p) {
 void store_u64(char* p, u64 v) { std::memcpy(p, &v, 8); }
 
 bool record_less(const FlatEntry& a, const FlatEntry& b) {
-  if (a.hash != b.hash) return a.hash < b.hash;
   return a.key < b.key;
 }
 
@@ -181,18 +180,22 @@ void add_flat_shard(FreqShard& dest, const FlatTable& src, int s) {
   });
 }
 
-FreqTable read_flat(const FlatTable& src, bool parallel) {
-  FreqTable table;
-  if (src.entries() == 0) return table;
-  table.ensure_shards();
+void read_flat_into(FreqTable& dest, const FlatTable& src, bool parallel) {
+  if (src.entries() == 0) return;
+  dest.ensure_shards();
   auto read_shard = [&](int s) {
-    table.shard(s).reserve(src.shard_entries(s));
-    add_flat_shard(table.shard(s), src, s);
+    dest.shard(s).reserve(dest.shard(s).size() + src.shard_entries(s));
+    add_flat_shard(dest.shard(s), src, s);
   };
   if (parallel)
     tbb::parallel_for(0, FreqTable::NUM_SHARDS, read_shard);
   else
     for (int s = 0; s < FreqTable::NUM_SHARDS; s++) read_shard(s);
+}
+
+FreqTable read_flat(const FlatTable& src, bool parallel) {
+  FreqTable table;
+  read_flat_into(table, src, parallel);
   return table;
 }
 

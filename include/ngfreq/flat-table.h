@@ -16,7 +16,7 @@
 //     u64 hash, u64 count, u64 volumes, u64 key_len, key bytes,
 //     zero padding up to a multiple of 8
 //
-// Within a shard, records are sorted by (hash, key bytes), keys unique.
+// Within a shard, records are sorted by key bytes (unsigned), keys unique.
 // Merging flat tables is then a linear k-way merge with no hash table, and
 // a spill to disk or a shuffle can merge runs the same way. A table that
 // breaks the order still reads back right (read_flat sums duplicates); only
@@ -122,6 +122,9 @@ void add_flat_shard(FreqShard& dest, const FlatTable& src, int s);
 /// Rebuilds a FreqTable from its flat form; with `parallel`, shard by
 /// shard on oneTBB.
 FreqTable read_flat(const FlatTable& src, bool parallel = false);
+
+/// Adds every record of `src` into `dest` (merging as it reads).
+void read_flat_into(FreqTable& dest, const FlatTable& src, bool parallel);
 
 /// An upper bound on the flat size of the merge of `inputs`.
 i64 merged_flat_bound(std::span<const FlatTable> inputs);
