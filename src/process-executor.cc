@@ -306,11 +306,11 @@ void worker_main(CountJob& job, Channel& channel) {
 
 // ---- The parent side -------------------------------------------------
 
-// Reads a flat table from a memfd into a FreqTable; `parallel` only once
-// the pool is shut down (no fork may follow a oneTBB algorithm).
-FreqTable read_table(int fd, bool parallel) {
+// Adds a flat table in a memfd to `dest`; `parallel` only once the pool is
+// shut down (no fork may follow a oneTBB algorithm).
+void read_table(FreqTable& dest, int fd, bool parallel) {
   Mapping m = Mapping::read_whole(fd);
-  return read_flat(FlatTable(m.data(), m.size()), parallel);
+  read_flat_into(dest, FlatTable(m.data(), m.size()), parallel);
 }
 
 // A finished table waiting in the parent: a flat table in a memfd.
@@ -430,7 +430,15 @@ bool ProcessExecutor::next_task(Task& t) {
     next_stream_++;
   }
   if (job_.failed()) return false;  // the run fails anyway: merge nothing
-  // Every map is out: merge what waits, lowest levels first.
+  // Every map is out: merge what waits, lowest levels first. The root merge
+  // is left to the parent, which reads the last fan_in tables into one
+  // FreqTable: it touches every entry then anyway, and a worker's root
+  // merge would cost a pass and a copy of the whole result.
+  i64 waiting = 0;
+  for (const std::vector<Table>& level : levels_) waiting += level.size();
+  bool running = false;
+  for (const std::optional<Task>& r : running_) running |= r.has_value();
+  if (!running && waiting <= fan_in_) return false;
   std::vector<Table> group;
   for (std::vector<Table>& level : levels_)
     while (!level.empty() && i64(group.size()) < fan_in_) {
@@ -511,7 +519,9 @@ void ProcessExecutor::on_result(int slot, const ResultMessage& r,
   if (tree_) {
     add_table({std::move(fds[0]), 0});
   } else {
-    reducer.add(read_table(fds[0].get(), false), order);
+    FreqTable table;
+    read_table(table, fds[0].get(), false);
+    reducer.add(std::move(table), order);
   }
 }
 
@@ -572,9 +582,11 @@ void ProcessExecutor::map_all(CountJob& job, Reducer& reducer) {
   // would use for its last merge.
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism,
                             job.jobs);
+  FreqTable table;
   for (std::vector<Table>& level : levels_)
-    for (Table& t : level) reducer.add(read_table(t.fd.get(), true), 0);
+    for (Table& t : level) read_table(table, t.fd.get(), true);
   levels_.clear();
+  reducer.add(std::move(table), 0);
 }
 
 }  // namespace
