@@ -335,3 +335,20 @@ TEST_F(ProcessExecutor, SignalsStopEveryWorkerAndLeaveNothing) {
     expect_nothing_left(dir_, std::chrono::seconds(2));
   }
 }
+
+// A parent killed with SIGKILL runs no handler: PR_SET_PDEATHSIG alone must
+// take its workers down.
+TEST_F(ProcessExecutor, WorkersDieWithAKilledParent) {
+  pid_t pid = start_hung_run();
+  std::vector<pid_t> workers = children_of(pid);
+  ASSERT_EQ(workers.size(), 2u);
+  kill(pid, SIGKILL);
+  CliRun r = finish(dir_, pid);
+  EXPECT_TRUE(WIFSIGNALED(r.status));
+  // The output's temporary file is not cleaned up by a SIGKILLed parent
+  // (nothing could); everything of the pool must still be gone.
+  for (const fs::directory_entry& e : fs::directory_iterator(dir_.path()))
+    if (e.path().filename().string().find(".ngfreq-") != std::string::npos)
+      fs::remove(e.path());
+  expect_nothing_left(dir_, std::chrono::seconds(2));
+}
