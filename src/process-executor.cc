@@ -69,7 +69,7 @@ struct TaskMessage {
   i64 file_index = 0;
   i64 index = 0;  // map_chunk: the chunk's index in its stream
   i64 begin = 0;  // map_partition: the byte range of its partitions
-  i64 end = 0;
+  i64 end = 0;    // map_chunk: the chunk's size in its memfd
   i64 first = 0;  // map_partition: job.partitions[first, first + count)
   i64 count = 0;
 };
@@ -220,7 +220,7 @@ UniqueFd run_map(CountJob& job, const TaskMessage& t,
     r.bytes_mapped = t.end - t.begin;
   } else {
     if (fds.size() != 1) throw Error("map task without its chunk");
-    Mapping chunk = Mapping::read_whole(fds[0].get());
+    Mapping chunk = Mapping::read_whole(fds[0].get(), t.end);
     table = map_chunk(job, t.file_index, t.index,
                       std::string_view(chunk.data(), chunk.size()));
     reports = job.take_reports();
@@ -339,16 +339,13 @@ class ProcessExecutor : public Executor {
 
  private:
   bool next_task(Task& t);
+  bool read_chunk(Task& t);
   void dispatch(int slot, Task t);
   void on_result(int slot, const ResultMessage& r, std::vector<UniqueFd>& fds,
                  Reducer& reducer);
   void on_death(const ProcessPool::Event& ev);
   void add_table(Table t);
   std::string describe(const TaskMessage& t) const;
-  bool maps_left() const {
-    return next_partition_ < i64(job_.partitions.size()) ||
-           next_stream_ < i64(job_.stream_inputs.size());
-  }
 
   CountJob& job_;
   ProcessPool pool_;
@@ -358,7 +355,9 @@ class ProcessExecutor : public Executor {
   i64 next_partition_ = 0;
   i64 next_stream_ = 0;
   std::unique_ptr<StreamReader> stream_;
-  std::deque<Task> ready_;  // merges and retries, ahead of new maps
+  std::deque<Task> ready_;             // merges and retries, ahead of new maps
+  std::deque<Task> chunks_;            // stream chunks inflated ahead
+  std::vector<UniqueFd> free_chunks_;  // memfds of finished chunk tasks
   std::vector<std::optional<Task>> running_;
   std::vector<std::vector<Table>>
       levels_;  // tree mode: tables waiting to merge
@@ -375,6 +374,34 @@ std::string ProcessExecutor::describe(const TaskMessage& t) const {
   case TaskKind::merge: return fmt::format("merging {} tables", t.count);
   }
   return "";
+}
+
+// Inflates and cuts the next chunk of the stream inputs into a map task.
+bool ProcessExecutor::read_chunk(Task& t) {
+  while (next_stream_ < i64(job_.stream_inputs.size())) {
+    i64 file = job_.stream_inputs[next_stream_];
+    if (!stream_) stream_ = std::make_unique<StreamReader>(job_, file);
+    i64 index;
+    ChunkBuffer chunk;
+    if (stream_->next(index, chunk)) {
+      // Chunk memfds are reused: a fresh one per chunk cost a page
+      // allocation per 4 KiB of the whole inflated stream.
+      if (free_chunks_.empty()) {
+        t.chunk = make_memfd("ngfreq-chunk", 0);
+      } else {
+        t.chunk = std::move(free_chunks_.back());
+        free_chunks_.pop_back();
+      }
+      write_memfd(t.chunk.get(),
+                  std::string_view(chunk.data.get(), chunk.size));
+      t.msg = {TaskKind::map_chunk, 0, 0, file, index, 0, chunk.size, 0, 0};
+      job_.buffers.give_back(std::move(chunk));
+      return true;
+    }
+    stream_.reset();
+    next_stream_++;
+  }
+  return false;
 }
 
 // The next task for an idle worker: a waiting merge or retry, else the next
@@ -414,21 +441,12 @@ bool ProcessExecutor::next_task(Task& t) {
     next_partition_ += count;
     return true;
   }
-  while (next_stream_ < i64(job_.stream_inputs.size())) {
-    i64 file = job_.stream_inputs[next_stream_];
-    if (!stream_) stream_ = std::make_unique<StreamReader>(job_, file);
-    i64 index;
-    ChunkBuffer chunk;
-    if (stream_->next(index, chunk)) {
-      t.chunk = memfd_with("ngfreq-chunk",
-                           std::string_view(chunk.data.get(), chunk.size));
-      job_.buffers.give_back(std::move(chunk));
-      t.msg = {TaskKind::map_chunk, 0, 0, file, index, 0, 0, 0, 0};
-      return true;
-    }
-    stream_.reset();
-    next_stream_++;
+  if (!chunks_.empty()) {
+    t = std::move(chunks_.front());
+    chunks_.pop_front();
+    return true;
   }
+  if (read_chunk(t)) return true;
   if (job_.failed()) return false;  // the run fails anyway: merge nothing
   // Every map is out: merge what waits, lowest levels first. The root merge
   // is left to the parent, which reads the last fan_in tables into one
@@ -488,6 +506,8 @@ void ProcessExecutor::on_result(int slot, const ResultMessage& r,
   if (r.failed) throw Error(r.text);
   if (r.has_table && fds.size() != 1)
     throw Error("a worker process sent no table");
+  // The worker unmapped the chunk before answering: its memfd is free.
+  if (task.chunk) free_chunks_.push_back(std::move(task.chunk));
 
   WorkerStats& ws = job_.worker_stats[slot];
   ws.tasks++;
@@ -564,6 +584,13 @@ void ProcessExecutor::map_all(CountJob& job, Reducer& reducer) {
     bool busy = false;
     for (const std::optional<Task>& t : running_) busy |= t.has_value();
     if (!busy) break;  // nothing runs and nothing is left to hand out
+    // Inflate the next chunk while the workers map, so that the parent's
+    // inflating and the workers' mapping overlap as in the thread
+    // executor's pipeline. One chunk ahead a worker: without it the two
+    // alternated, and gzip input took twice the thread executor's time.
+    Task ahead;
+    if (i64(chunks_.size()) < pool_.size() && read_chunk(ahead))
+      chunks_.push_back(std::move(ahead));
     std::vector<UniqueFd> fds;
     ProcessPool::Event ev = pool_.wait(&r, sizeof r, fds);
     if (ev.died)

@@ -31,12 +31,15 @@ Mapping::Mapping(int fd, i64 size, bool writable) : size_(size) {
   data_ = static_cast<char*>(p);
 }
 
-Mapping Mapping::read_whole(int fd) {
-  struct stat st;
-  if (fstat(fd, &st) != 0)
-    throw Error(fmt::format("cannot stat shared memory: {}", errno_string()));
+Mapping Mapping::read_whole(int fd, i64 size) {
   Mapping m;
-  m.size_ = st.st_size;
+  m.size_ = size;
+  if (size < 0) {
+    struct stat st;
+    if (fstat(fd, &st) != 0)
+      throw Error(fmt::format("cannot stat shared memory: {}", errno_string()));
+    m.size_ = st.st_size;
+  }
   if (m.size_ == 0) return m;
   void* p = mmap(nullptr, m.size_, PROT_READ, MAP_SHARED | MAP_POPULATE, fd, 0);
   if (p == MAP_FAILED)
@@ -89,16 +92,22 @@ void resize_memfd(int fd, i64 size) {
 
 UniqueFd memfd_with(const char* name, std::string_view bytes) {
   UniqueFd fd = make_memfd(name, 0);
-  while (!bytes.empty()) {
-    ssize_t n = write(fd.get(), bytes.data(), bytes.size());
+  write_memfd(fd.get(), bytes);
+  return fd;
+}
+
+void write_memfd(int fd, std::string_view bytes) {
+  i64 offset = 0;
+  while (offset < i64(bytes.size())) {
+    ssize_t n =
+        pwrite(fd, bytes.data() + offset, bytes.size() - offset, offset);
     if (n < 0) {
       if (errno == EINTR) continue;
       throw Error(
           fmt::format("cannot write shared memory: {}", errno_string()));
     }
-    bytes.remove_prefix(n);
+    offset += n;
   }
-  return fd;
 }
 
 void* map_shared_anonymous(i64 size) {

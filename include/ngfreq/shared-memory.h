@@ -46,7 +46,8 @@ class Mapping {
   /// Maps all of `fd` read-only, its page table filled at once
   /// (MAP_POPULATE): on a VM a page fault per 4 KiB costs more than reading
   /// the page, and a table is always read whole.
-  static Mapping read_whole(int fd);
+  /// `size` < 0 means the file's size.
+  static Mapping read_whole(int fd, i64 size = -1);
   /// Private anonymous memory of `size` bytes, populated at once.
   static Mapping anonymous(i64 size);
   Mapping(Mapping&& o) noexcept;
@@ -70,6 +71,10 @@ void resize_memfd(int fd, i64 size);
 
 /// Creates a memory file holding a copy of `bytes`.
 UniqueFd memfd_with(const char* name, std::string_view bytes);
+
+/// Overwrites the start of a memory file with `bytes` (growing it if need
+/// be); pages already there are reused, not allocated again.
+void write_memfd(int fd, std::string_view bytes);
 
 /// Maps `size` bytes of zeroed memory shared with future forked children.
 void* map_shared_anonymous(i64 size);
