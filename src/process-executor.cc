@@ -145,6 +145,7 @@ struct Fault {
       for (;;) pause();
     rlimit no_core{0, 0};
     setrlimit(RLIMIT_CORE, &no_core);  // a test crash leaves no core file
+    signal(SIGSEGV, SIG_DFL);  // not a sanitizer's handler: die of the signal
     raise(SIGSEGV);
   }
 };

@@ -218,6 +218,10 @@ TEST_F(ProcessExecutor, OutputIsByteIdenticalToTheThreadExecutor) {
   write_file(dir_ / "corpus.gz", gzip(*corpus_));
   for (std::string input : {corpus_path(), (dir_ / "corpus.gz").string()})
     for (std::string size : {"1", "7", "64", "4096", "1M"}) {
+      // A gzip chunk holds whole lines, so below a line's length every size
+      // cuts the same chunks: one size that small is enough (and a chunk a
+      // line is slow under the sanitizers).
+      if (input.ends_with(".gz") && (size == "1" || size == "7")) continue;
       CliRun thread = run(
           dir_, {"count", "-e", "thread", "-p", size, "-o", out_path(), input});
       ASSERT_EQ(thread.exit_code(), 0) << thread.err;
