@@ -68,6 +68,14 @@ void kill_worker_processes() noexcept {
     pid_t pid = r.load();
     if (pid > 0) kill(pid, SIGKILL);
   }
+  // Reap them as well (waitpid is async-signal-safe): orphans would be left
+  // to PID 1, and a container's PID 1 may never reap them.
+  for (auto& r : registered) {
+    pid_t pid = r.exchange(0);
+    if (pid > 0)
+      while (waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
+      }
+  }
 }
 
 std::string describe_exit(int status) {

@@ -91,8 +91,8 @@ class ProcessPool {
   std::vector<Slot> slots_;
 };
 
-/// SIGKILLs every live worker of every pool. Async-signal-safe: for the
-/// CLI's SIGINT/SIGTERM handler.
+/// SIGKILLs and reaps every live worker of every pool. Async-signal-safe:
+/// for the CLI's SIGINT/SIGTERM handler.
 void kill_worker_processes() noexcept;
 
 /// "was killed by signal 9 (Killed)" or "exited with status 1".
