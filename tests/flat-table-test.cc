@@ -31,6 +31,16 @@ std::vector<char> flat_of(const FreqTable& t) {
   return buf;
 }
 
+// The merge of flat tables, as a buffer of exactly its size.
+std::vector<char> merged(const std::vector<std::vector<char>>& bufs) {
+  std::vector<FlatTable> views;
+  for (const std::vector<char>& b : bufs)
+    views.emplace_back(b.data(), b.size());
+  std::vector<char> out(merged_flat_bound(views));
+  out.resize(merge_flat(views, out.data(), out.size()));
+  return out;
+}
+
 u64 word(const std::vector<char>& buf, i64 offset) {
   u64 v;
   std::memcpy(&v, buf.data() + offset, 8);
@@ -65,12 +75,9 @@ TEST(FlatTable, ShardsAreSortedByKey) {
   size_t quarter = corpus.find('\n', corpus.size() / 4) + 1;
   std::vector<char> a = flat_of(table_of(corpus.substr(0, half)));
   std::vector<char> b = flat_of(table_of(corpus.substr(quarter)));
-  std::vector<FlatTable> views = {FlatTable(a.data(), a.size()),
-                                  FlatTable(b.data(), b.size())};
-  expect_sorted(views[0]);
-  std::vector<char> out(merged_flat_bound(views));
-  expect_sorted(
-      FlatTable(out.data(), merge_flat(views, out.data(), out.size())));
+  expect_sorted(FlatTable(a.data(), a.size()));
+  std::vector<char> out = merged({a, b});
+  expect_sorted(FlatTable(out.data(), out.size()));
 }
 
 TEST(FlatTable, EmptyTableIsJustAHeader) {
@@ -116,14 +123,9 @@ TEST(FlatTable, MergeEqualsTheReferenceOfAllInputs) {
   std::vector<std::string> pieces = {corpus.substr(0, b), corpus.substr(a),
                                      corpus.substr(a, b - a)};
   std::vector<std::vector<char>> bufs;
-  std::vector<FlatTable> views;
   for (const std::string& p : pieces) bufs.push_back(flat_of(table_of(p)));
-  for (const std::vector<char>& b2 : bufs)
-    views.emplace_back(b2.data(), b2.size());
-  std::vector<char> out(merged_flat_bound(views));
-  i64 n = merge_flat(views, out.data(), out.size());
-  FlatTable merged(out.data(), n);
-  EXPECT_EQ(table_contents(read_flat(merged)),
+  std::vector<char> out = merged(bufs);
+  EXPECT_EQ(table_contents(read_flat(FlatTable(out.data(), out.size()))),
             reference_count(pieces[0] + pieces[1] + pieces[2]));
 }
 
@@ -131,27 +133,19 @@ TEST(FlatTable, MergeOfDisjointShardsCopiesThemWhole) {
   FreqTable x, y;
   x.add("alpha", hash_key("alpha"), 1, 1);
   y.add("omega", hash_key("omega"), 2, 2);
-  std::vector<char> bx = flat_of(x), by = flat_of(y);
-  std::vector<FlatTable> views = {FlatTable(bx.data(), bx.size()),
-                                  FlatTable(by.data(), by.size())};
-  std::vector<char> out(merged_flat_bound(views));
-  i64 n = merge_flat(views, out.data(), out.size());
+  std::vector<char> out = merged({flat_of(x), flat_of(y)});
   Reference want = {{"alpha", {1, 1}}, {"omega", {2, 2}}};
-  EXPECT_EQ(table_contents(read_flat(FlatTable(out.data(), n))), want);
+  EXPECT_EQ(table_contents(read_flat(FlatTable(out.data(), out.size()))), want);
 }
 
 TEST(FlatTable, SaturatedTotalsStayOverflowedThroughAMerge) {
   FreqTable x, y;
   x.add("big", hash_key("big"), COUNT_OVERFLOW - 1, 1);
   y.add("big", hash_key("big"), 5, 1);
-  std::vector<char> bx = flat_of(x), by = flat_of(y);
-  std::vector<FlatTable> views = {FlatTable(bx.data(), bx.size()),
-                                  FlatTable(by.data(), by.size())};
-  std::vector<char> out(merged_flat_bound(views));
-  i64 n = merge_flat(views, out.data(), out.size());
-  FlatTable merged(out.data(), n);
-  EXPECT_TRUE(merged.overflowed());
-  EXPECT_TRUE(read_flat(merged).overflowed());
+  std::vector<char> out = merged({flat_of(x), flat_of(y)});
+  FlatTable view(out.data(), out.size());
+  EXPECT_TRUE(view.overflowed());
+  EXPECT_TRUE(read_flat(view).overflowed());
 }
 
 TEST(FlatTable, CorruptBuffersThrowInsteadOfReadingOutOfBounds) {
