@@ -14,11 +14,12 @@
 // soon as fan_in of one level are ready, a merge task for them goes to the
 // front of the queue, ahead of maps, so memory is freed early. Once every
 // map is handed out, idle workers merge whatever is waiting, whatever the
-// level, until one table is left; sums commute, so the grouping does not
-// change the result, and the output is sorted, so the bytes are identical
-// to the thread executor's. Only the final table is read into a FreqTable
-// in the parent. With --reduce serial the parent reads every map table and
-// its Reducer folds them in partition order, as the textbook did.
+// level, until at most fan_in tables are left; the parent, once the pool is
+// shut down, reads those into one FreqTable (the root merge, on job-count
+// threads). Sums commute, so the grouping does not change the result, and
+// the output is sorted, so the bytes are identical to the thread
+// executor's. With --reduce serial the parent reads every map table and its
+// Reducer folds them in partition order, as the textbook did.
 //
 // Faults. The parent keeps every input of a running task (the chunk memfd,
 // the tables of a merge) until the result arrives, so a task whose worker
