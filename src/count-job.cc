@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <utility>
 
 namespace ngfreq::detail {
 
@@ -58,6 +59,11 @@ void CountJob::report(MapReport r) {
   }
   std::lock_guard lock(mutex_);
   reports_.push_back(std::move(r));
+}
+
+std::vector<MapReport> CountJob::take_reports() {
+  std::lock_guard lock(mutex_);
+  return std::exchange(reports_, {});
 }
 
 void CountJob::throw_first_error() {
@@ -127,10 +133,10 @@ FreqTable map_partition(CountJob& job, const Partition& part) {
   return table;
 }
 
-FreqTable map_chunk(CountJob& job, i64 file_index, i64 index, const ChunkBuffer& chunk) {
+FreqTable map_chunk(CountJob& job, i64 file_index, i64 index, std::string_view text) {
   FreqTable table;
   MapOutcome outcome;
-  map_piece(job, std::string_view(chunk.data.get(), chunk.size), table, outcome);
+  map_piece(job, text, table, outcome);
   finish_map(job, file_index, index, outcome, table, 0);
   return table;
 }

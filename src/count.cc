@@ -39,9 +39,13 @@ CountResult run_count(const CountOptions& opts) {
   int jobs = opts.jobs > 0 ? opts.jobs : default_jobs();
   if (opts.executor == ExecutorKind::serial) jobs = 1;
 
-  // Resolve the inputs and plan the partitions.
+  if (opts.retries < 0) throw UsageError("--retries must not be negative");
+
+  // Resolve the inputs and plan the partitions. Nothing so far has run a
+  // oneTBB algorithm or started a thread, so the process executor can fork
+  // its workers here safely.
   detail::CountJob job(opts, expand_inputs(opts.inputs), jobs);
-  auto executor = detail::make_executor(opts.executor, jobs);
+  auto executor = detail::make_executor(job);
   Reducer reducer(opts.reduce, opts.fan_in, executor->parallel());
 
   // Map every partition; tree merges start as tables arrive.
@@ -65,14 +69,15 @@ CountResult run_count(const CountOptions& opts) {
   CountStats& st = result.stats;
   st.read_busy_seconds = job.read_ns * 1e-9;
   st.map_busy_seconds = job.map_ns * 1e-9;
-  st.merge_busy_seconds = reducer.merge_seconds();
+  st.merge_busy_seconds = reducer.merge_seconds() + job.pool_merge_ns * 1e-9;
   st.partitions = job.progress.partitions_total;
-  st.merges = reducer.merges();
+  st.merges = reducer.merges() + job.pool_merges;
   st.lines = job.lines;
   st.input_bytes = job.input_bytes;
   st.file_bytes = job.progress.bytes_done;
   st.jobs = jobs;
   st.partition_size = job.partition_size;
+  st.workers = job.worker_stats;
   return result;
 }
 

@@ -90,10 +90,11 @@ class ThreadExecutor : public Executor {
 
 }  // namespace
 
-std::unique_ptr<Executor> make_executor(ExecutorKind kind, int jobs) {
-  switch (kind) {
+std::unique_ptr<Executor> make_executor(CountJob& job) {
+  switch (job.opts.executor) {
   case ExecutorKind::serial: return std::make_unique<SerialExecutor>();
-  case ExecutorKind::thread: return std::make_unique<ThreadExecutor>(jobs);
+  case ExecutorKind::thread: return std::make_unique<ThreadExecutor>(job.jobs);
+  case ExecutorKind::process: return make_process_executor(job);
   }
   return nullptr;
 }

@@ -13,6 +13,7 @@
 #include "ngfreq/count.h"
 #include "ngfreq/generate.h"
 #include "ngfreq/output.h"
+#include "ngfreq/process-pool.h"
 #include "ngfreq/stats.h"
 
 using namespace ngfreq;
@@ -64,8 +65,9 @@ std::string u128_string(u128 v) {
 }
 
 void on_signal(int sig) {
-  // Leave no half-written output behind, then die with the conventional
-  // status (128 + signal number).
+  // Stop the process executor's workers, leave no half-written output
+  // behind, then die with the conventional status (128 + signal number).
+  detail::kill_worker_processes();
   remove_temporary_outputs();
   _exit(128 + sig);
 }
@@ -103,8 +105,11 @@ void add_count_command(CLI::App& app, CountCli& c) {
   cmd->add_flag("--volumes", c.volumes, "Add the volume_count total as a third column");
   cmd->add_option("--since", c.since, "Count only years >= YEAR");
   cmd->add_option("--until", c.until, "Count only years <= YEAR");
-  cmd->add_option("-e,--executor", c.executor, "serial or thread")
-      ->check(CLI::IsMember({"serial", "thread"}))
+  cmd->add_option("-e,--executor", c.executor, "serial, thread or process")
+      ->check(CLI::IsMember({"serial", "thread", "process"}))
+      ->capture_default_str();
+  cmd->add_option("--retries", c.opts.retries, "Process executor: retries of a task whose worker died")
+      ->check(CLI::Range(0, 1000))
       ->capture_default_str();
   cmd->add_option("-j,--jobs", c.opts.jobs, "Workers (default: all cores)")->check(CLI::Range(1, 4096));
   cmd->add_option("-p,--partition-size", c.partition_size,
@@ -128,7 +133,9 @@ void add_count_command(CLI::App& app, CountCli& c) {
 void run_count_command(CLI::App& cmd, CountCli& c) {
   auto start = std::chrono::steady_clock::now();
   CountOptions& o = c.opts;
-  o.executor = c.executor == "serial" ? ExecutorKind::serial : ExecutorKind::thread;
+  o.executor = c.executor == "serial"    ? ExecutorKind::serial
+               : c.executor == "process" ? ExecutorKind::process
+                                         : ExecutorKind::thread;
   o.reduce = c.reduce == "serial" ? ReduceMode::serial : ReduceMode::tree;
   o.progress = c.progress == "bar"     ? ProgressMode::bar
                : c.progress == "plain" ? ProgressMode::plain

@@ -13,6 +13,12 @@ i64 peak_rss_bytes() {
   return i64(ru.ru_maxrss) * 1024;  // Linux reports KiB
 }
 
+i64 peak_children_rss_bytes() {
+  rusage ru{};
+  getrusage(RUSAGE_CHILDREN, &ru);
+  return i64(ru.ru_maxrss) * 1024;
+}
+
 void print_stats(const CountStats& st, i64 distinct, double output_seconds, double total_seconds) {
   auto mb = [](double bytes) { return bytes / 1e6; };
   double rate = total_seconds > 0 ? mb(st.input_bytes) / total_seconds : 0;
@@ -30,6 +36,15 @@ void print_stats(const CountStats& st, i64 distinct, double output_seconds, doub
              total_seconds, st.map_seconds, st.reduce_seconds, output_seconds, st.read_busy_seconds,
              st.map_busy_seconds, st.merge_busy_seconds, st.jobs, st.partitions, st.partition_size, st.merges,
              st.lines, distinct, mb(st.input_bytes), mb(st.file_bytes), rate, mb(peak_rss_bytes()));
+  for (size_t i = 0; i < st.workers.size(); i++) {
+    const WorkerStats& w = st.workers[i];
+    fmt::print(stderr, "  worker {:<3}       {:8} tasks, {:.1f} MB mapped, {:.3f} s busy{}\n", i, w.tasks,
+               mb(w.bytes_mapped), w.busy_seconds,
+               w.restarts ? fmt::format(", {} restart{}", w.restarts, w.restarts == 1 ? "" : "s") : "");
+  }
+  if (!st.workers.empty())
+    fmt::print(stderr, "  peak memory      {:8.1f} MB (max RSS of any worker)\n",
+               mb(peak_children_rss_bytes()));
 }
 
 }  // namespace ngfreq

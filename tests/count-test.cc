@@ -60,7 +60,7 @@ Reference* CountSweep::reference_;
 TEST_F(CountSweep, EverySettingGivesTheReferenceTotals) {
   ASSERT_GT(corpus_->size(), 20000u);
   for (i64 size : {1, 2, 7, 64, 4096, 0})
-    for (ExecutorKind ex : {ExecutorKind::serial, ExecutorKind::thread})
+    for (ExecutorKind ex : {ExecutorKind::serial, ExecutorKind::thread, ExecutorKind::process})
       for (ReduceMode reduce : {ReduceMode::tree, ReduceMode::serial})
         for (int jobs : {1, 2, 4}) {
           if (ex == ExecutorKind::serial && jobs != 1) continue;
@@ -173,13 +173,15 @@ TEST(Count, EarliestErrorIsReportedWithTheSameLineEverywhere) {
   write_file(d / "bad.gz", gzip(bad));
   for (const char* name : {"bad.tsv", "bad.gz"})
     for (i64 size : {1, 7, 64, 4096, 0})
-      for (int jobs : {1, 2, 4}) {
-        CountOptions o = options({(d / name).string()});
-        o.partition_size = size;
-        o.jobs = jobs;
-        EXPECT_EQ(error_of(o), (d / name).string() + ":301: expected 4 tab-separated fields, got 3")
-            << name << " partition " << size << " jobs " << jobs;
-      }
+      for (int jobs : {1, 2, 4})
+        for (ExecutorKind ex : {ExecutorKind::thread, ExecutorKind::process}) {
+          CountOptions o = options({(d / name).string()});
+          o.partition_size = size;
+          o.jobs = jobs;
+          o.executor = ex;
+          EXPECT_EQ(error_of(o), (d / name).string() + ":301: expected 4 tab-separated fields, got 3")
+              << name << " partition " << size << " jobs " << jobs << " executor " << int(ex);
+        }
 }
 
 TEST(Count, ErrorInSecondFileCountsLinesOfThatFileOnly) {

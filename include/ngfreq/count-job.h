@@ -12,6 +12,7 @@
 #include "ngfreq/count.h"
 #include "ngfreq/inputs.h"
 #include "ngfreq/partition.h"
+#include "ngfreq/shared-memory.h"
 #include "ngfreq/stream-chunker.h"
 
 namespace ngfreq::detail {
@@ -31,6 +32,11 @@ struct MapReport {
 };
 
 class CountJob {
+  // Declared first so that `progress` can refer into it. The counters live
+  // in a shared anonymous mapping: the process executor's workers are forked
+  // copies of this job, and their bumps must reach the parent's reporter.
+  SharedObject<ProgressCounters> shared_progress_;
+
  public:
   CountJob(const CountOptions& opts, std::vector<InputFile> inputs, int jobs);
 
@@ -40,7 +46,7 @@ class CountJob {
   std::vector<i64> stream_inputs;     // indexes of gzip and pipe inputs
   i64 partition_size = 0;
   int jobs = 1;
-  ProgressCounters progress;
+  ProgressCounters& progress = *shared_progress_;
   BufferPool buffers;
 
   /// True once an error was seen earlier in input order than `order`: the
@@ -49,6 +55,13 @@ class CountJob {
 
   void report(MapReport r);
 
+  /// Removes and returns the reports made so far: a process-pool worker
+  /// sends its own back to the parent, which feeds them to report().
+  std::vector<MapReport> take_reports();
+
+  /// True once any map has reported an error.
+  bool failed() const { return first_error_.load(std::memory_order_relaxed) != ~u64{0}; }
+
   /// Throws the earliest error in input order, if any.
   void throw_first_error();
 
@@ -56,6 +69,11 @@ class CountJob {
   std::atomic<i64> input_bytes{0};
   std::atomic<i64> read_ns{0};
   std::atomic<i64> map_ns{0};
+
+  // Filled by the process executor, whose merges run in its workers.
+  i64 pool_merges = 0;
+  i64 pool_merge_ns = 0;
+  std::vector<WorkerStats> worker_stats;
 
  private:
   std::atomic<u64> first_error_{~u64{0}};
@@ -67,7 +85,10 @@ class CountJob {
 FreqTable map_partition(CountJob& job, const Partition& part);
 
 /// Maps one chunk of a stream input.
-FreqTable map_chunk(CountJob& job, i64 file_index, i64 index, const ChunkBuffer& chunk);
+FreqTable map_chunk(CountJob& job, i64 file_index, i64 index, std::string_view text);
+inline FreqTable map_chunk(CountJob& job, i64 file_index, i64 index, const ChunkBuffer& chunk) {
+  return map_chunk(job, file_index, index, std::string_view(chunk.data.get(), chunk.size));
+}
 
 /// Reads one stream input (gzip or pipe) as numbered line-aligned chunks.
 class StreamReader {

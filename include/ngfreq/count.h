@@ -14,8 +14,9 @@
 namespace ngfreq {
 
 enum class ExecutorKind {
-  serial,  // everything on the calling thread
-  thread,  // a oneTBB thread pool
+  serial,   // everything on the calling thread
+  thread,   // a oneTBB thread pool
+  process,  // a pool of worker processes (process-pool.h)
 };
 
 struct CountOptions {
@@ -32,6 +33,18 @@ struct CountOptions {
   YearFilter years;
   ProgressMode progress = ProgressMode::automatic;
   Inflater inflater = Inflater::automatic;
+  /// Process executor: times a task whose worker died is retried on a fresh
+  /// worker before the run fails.
+  int retries = 1;
+};
+
+/// What one worker process of the process executor did (a slot counts
+/// across the workers that replaced a dead one).
+struct WorkerStats {
+  i64 tasks = 0;
+  i64 bytes_mapped = 0;  // input partitions, chunks and tables it mapped
+  double busy_seconds = 0;
+  i64 restarts = 0;
 };
 
 /// What a run measured, for --stats and the benchmarks.
@@ -48,6 +61,7 @@ struct CountStats {
   i64 file_bytes = 0;   // bytes read from disk or pipe
   int jobs = 0;
   i64 partition_size = 0;
+  std::vector<WorkerStats> workers;  // process executor only
 };
 
 struct CountResult {

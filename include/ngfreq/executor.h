@@ -19,6 +19,12 @@ class Executor {
   virtual bool parallel() const = 0;
 };
 
-std::unique_ptr<Executor> make_executor(ExecutorKind kind, int jobs);
+/// The executor `job.opts.executor` names, with `job.jobs` workers. The
+/// process executor forks its workers here, so this must run before the
+/// caller starts any oneTBB algorithm (see process-executor.cc).
+std::unique_ptr<Executor> make_executor(CountJob& job);
+
+/// Forks `job.jobs` worker processes.
+std::unique_ptr<Executor> make_process_executor(CountJob& job);
 
 }  // namespace ngfreq::detail

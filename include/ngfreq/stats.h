@@ -8,6 +8,9 @@ namespace ngfreq {
 /// Peak resident set size of this process so far, in bytes.
 i64 peak_rss_bytes();
 
+/// Peak resident set size of the largest reaped child process, in bytes.
+i64 peak_children_rss_bytes();
+
 /// Prints the phases, sizes and rates of a run to stderr.
 void print_stats(const CountStats& st, i64 distinct, double output_seconds, double total_seconds);
 
