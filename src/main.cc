@@ -256,28 +256,25 @@ bool plot_wanted(const MeasureCli& m) {
   return false;
 }
 
-// "tune: point 3/24 (21 left): thread, 2 jobs, 4 MiB" on stderr: rewritten
-// in place on a terminal, one line each otherwise.
-class PointProgress {
- public:
-  PointProgress(std::string command, i64 total)
-      : command_(std::move(command)), total_(total), tty_(isatty(STDERR_FILENO)) {}
-  ~PointProgress() {
-    if (tty_ && done_ > 0) fmt::print(stderr, "\r\033[K");
-  }
-  void next(const std::string& what) {
-    done_++;
-    fmt::print(stderr, "{}{}: point {}/{} ({} left): {}{}", tty_ ? "\r\033[K" : "", command_, done_, total_,
-               total_ - done_, what, tty_ ? "" : "\n");
+// Runs every point of `labels` through measure_points with a progress
+// line on stderr, "tune: run 17/96 (79 left), round 1/3: thread, 2 jobs,
+// 4 MiB": rewritten in place on a terminal, one line a run otherwise.
+std::vector<PointResult> measure_with_progress(const std::string& command,
+                                               const std::vector<CountOptions>& points,
+                                               const std::vector<std::string>& labels, int repeat) {
+  constexpr int WARM_UP = 1;  // rounds: one fills the page cache, a second changed nothing measured
+  bool tty = isatty(STDERR_FILENO);
+  i64 n = points.size(), total = n * (repeat + WARM_UP);
+  std::vector<PointResult> results = measure_points(points, repeat, WARM_UP, [&](i64 run, i64 point) {
+    i64 round = run / n - WARM_UP + 1;
+    fmt::print(stderr, "{}{}: run {}/{} ({} left), {}: {}{}", tty ? "\r\033[K" : "", command, run + 1, total,
+               total - run - 1, round < 1 ? "warm-up" : fmt::format("round {}/{}", round, repeat),
+               labels[point], tty ? "" : "\n");
     std::fflush(stderr);
-  }
-
- private:
-  std::string command_;
-  i64 total_;
-  i64 done_ = 0;
-  bool tty_;
-};
+  });
+  if (tty) fmt::print(stderr, "\r\033[K");
+  return results;
+}
 
 std::string spread_text(const Spread& s) {
   return fmt::format("{:.3f} ({:.3f}-{:.3f})", s.median, s.min, s.max);
@@ -320,7 +317,6 @@ void run_tune_command(TuneCli& t) {
   Plot picture{
       t.m.plot,
       {{"Throughput against partition size", "partition size (MiB, log scale)", "MB/s", true, {}, {}}}};
-  PointProgress progress("tune", i64(executors.size() * jobs_list.size() * (sizes.size() + 1)));
   std::string report;
   auto add_csv_row = [&](const PointResult& r, const char* point) {
     csv.rows.push_back({std::string(executor_name(r.executor)), fmt::format("{}", r.jobs), point,
@@ -331,45 +327,56 @@ void run_tune_command(TuneCli& t) {
                         fmt::format("{:.6f}", r.reduce_time.median)});
   };
 
+  // Every point of every series in one list, so that the rounds interleave
+  // across all of them; each series is its default's point, then the sizes.
+  std::vector<CountOptions> all;
+  std::vector<std::string> labels;
   for (ExecutorKind executor : executors) {
     for (int jobs : jobs_list) {
       CountOptions opts = base;
       opts.executor = executor;
       opts.jobs = jobs;
-      // The default's point first, with the one warm-up of this series.
-      progress.next(series_name(executor, jobs) + ", default size");
-      PointResult def = measure_point(opts, t.m.repeat, 1);
-      std::vector<PointResult> points;
+      all.push_back(opts);
+      labels.push_back(series_name(executor, jobs) + ", default size");
       for (i64 size : sizes) {
-        progress.next(fmt::format("{}, {}", series_name(executor, jobs), format_bytes(size)));
         opts.partition_size = size;
-        points.push_back(size == def.partition_size ? def : measure_point(opts, t.m.repeat, 0));
+        all.push_back(opts);
+        labels.push_back(fmt::format("{}, {}", series_name(executor, jobs), format_bytes(size)));
       }
-      i64 best = 0;
-      for (i64 i = 1; i < i64(points.size()); i++)
-        if (points[i].wall.median < points[best].wall.median) best = i;
-
-      report += fmt::format("\n{} (median of {} run{} after a warm-up; min-max in brackets)\n",
-                            series_name(executor, jobs), t.m.repeat, t.m.repeat == 1 ? "" : "s");
-      report += fmt::format("  {:>10} {:>10} {:>26} {:>9} {:>8} {:>8}\n", "partition", "partitions", "wall s",
-                            "MB/s", "map s", "reduce s");
-      PlotLine line{series_name(executor, jobs), {}, false};
-      for (i64 i = 0; i < i64(points.size()); i++) {
-        const PointResult& r = points[i];
-        report += fmt::format("{} {:>10} {:>10} {:>26} {:>9.1f} {:>8.3f} {:>8.3f}\n", i == best ? "*" : " ",
-                              format_bytes(r.partition_size), r.partitions, spread_text(r.wall), r.mb_per_s(),
-                              r.map_time.median, r.reduce_time.median);
-        add_csv_row(r, "sweep");
-        line.points.emplace_back(r.partition_size / double(1 << 20), r.mb_per_s());
-      }
-      add_csv_row(def, "default");
-      picture.panels[0].lines.push_back(line);
-      double off = 100 * (def.wall.median / points[best].wall.median - 1);
-      report +=
-          fmt::format("  default: {} in {} partitions, {} s: {:.1f}% {} than the best ({})\n",
-                      format_bytes(def.partition_size), def.partitions, spread_text(def.wall), std::abs(off),
-                      off >= 0 ? "slower" : "faster", format_bytes(points[best].partition_size));
     }
+  }
+  std::vector<PointResult> results = measure_with_progress("tune", all, labels, t.m.repeat);
+
+  i64 per_series = sizes.size() + 1;
+  for (i64 first = 0; first < i64(results.size()); first += per_series) {
+    const PointResult& def = results[first];
+    std::vector<PointResult> points(results.begin() + first + 1, results.begin() + first + per_series);
+    ExecutorKind executor = def.executor;
+    int jobs = def.jobs;
+    i64 best = 0;
+    for (i64 i = 1; i < i64(points.size()); i++)
+      if (points[i].wall.median < points[best].wall.median) best = i;
+
+    report += fmt::format("\n{} (median of {} run{} after a warm-up; min-max in brackets)\n",
+                          series_name(executor, jobs), t.m.repeat, t.m.repeat == 1 ? "" : "s");
+    report += fmt::format("  {:>10} {:>10} {:>26} {:>9} {:>8} {:>8}\n", "partition", "partitions", "wall s",
+                          "MB/s", "map s", "reduce s");
+    PlotLine line{series_name(executor, jobs), {}, false};
+    for (i64 i = 0; i < i64(points.size()); i++) {
+      const PointResult& r = points[i];
+      report += fmt::format("{} {:>10} {:>10} {:>26} {:>9.1f} {:>8.3f} {:>8.3f}\n", i == best ? "*" : " ",
+                            format_bytes(r.partition_size), r.partitions, spread_text(r.wall), r.mb_per_s(),
+                            r.map_time.median, r.reduce_time.median);
+      add_csv_row(r, "sweep");
+      line.points.emplace_back(r.partition_size / double(1 << 20), r.mb_per_s());
+    }
+    add_csv_row(def, "default");
+    picture.panels[0].lines.push_back(line);
+    double off = 100 * (def.wall.median / points[best].wall.median - 1);
+    report +=
+        fmt::format("  default: {} in {} partitions, {} s: {:.1f}% {} than the best ({})\n",
+                    format_bytes(def.partition_size), def.partitions, spread_text(def.wall), std::abs(off),
+                    off >= 0 ? "slower" : "faster", format_bytes(points[best].partition_size));
   }
   fmt::print("{}", report);
   std::fflush(stdout);
@@ -461,23 +468,27 @@ void run_bench_command(BenchCli& b) {
     }
   }
 
-  std::vector<ScalingSeries> all;
-  PointProgress progress("bench", i64(executors.size() * b.reduces.size() * jobs_list.size()));
+  std::vector<CountOptions> points;
+  std::vector<std::string> labels;
   for (ExecutorKind executor : executors) {
     for (const std::string& reduce : b.reduces) {
-      ScalingSeries s{executor, reduce == "serial" ? ReduceMode::serial : ReduceMode::tree, {}};
       for (int jobs : jobs_list) {
         CountOptions opts = base;
         opts.inputs = inputs[jobs];
         opts.executor = executor;
-        opts.reduce = s.reduce;
+        opts.reduce = reduce == "serial" ? ReduceMode::serial : ReduceMode::tree;
         opts.jobs = jobs;
-        progress.next(fmt::format("{}, {} reduce", series_name(executor, jobs), reduce));
-        s.points.push_back(measure_point(opts, b.m.repeat, 1));
+        points.push_back(opts);
+        labels.push_back(fmt::format("{}, {} reduce", series_name(executor, jobs), reduce));
       }
-      all.push_back(std::move(s));
     }
   }
+  std::vector<PointResult> results = measure_with_progress("bench", points, labels, b.m.repeat);
+  std::vector<ScalingSeries> all;
+  for (i64 first = 0; first < i64(results.size()); first += jobs_list.size())
+    all.push_back(
+        {results[first].executor, results[first].reduce,
+         std::vector<PointResult>(results.begin() + first, results.begin() + first + jobs_list.size())});
 
   const char* mode = b.weak ? "weak" : "strong";
   CsvTable csv{{"mode", "executor", "reduce", "jobs", "input_bytes", "partition_size", "partitions",

@@ -1,6 +1,10 @@
 // Measuring the count the way bench/run.sh does, in-process: untimed
 // warm-up runs, then `repeat` timed runs whose median is reported with the
-// min and max beside it. The median, not the mean or the minimum, because
+// min and max beside it. The runs are interleaved, a round at a time over
+// every point (as scripts/bench-compare.sh interleaves old and new), so a
+// neighbour's build that slows the machine for a minute slows one run of
+// every point instead of all runs of one point, which would pass for a
+// difference between partition sizes. The median, not the mean or the minimum, because
 // the machines ngfreq is tuned on are shared: one run slowed down by a
 // neighbour's build moves the mean and says nothing, and the minimum
 // rewards the luckiest run rather than the typical one. Each run builds its
@@ -12,6 +16,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <functional>
 
 #include "ngfreq/output-file.h"
 
@@ -29,30 +34,40 @@ double PointResult::other_seconds() const {
   return std::max(0.0, wall.median - map_time.median - reduce_time.median);
 }
 
-PointResult measure_point(CountOptions opts, int repeat, int warm_up) {
-  opts.progress = ProgressMode::none;
-  for (int i = 0; i < warm_up; i++) run_count(opts);
-  std::vector<double> walls, maps, reduces;
-  PointResult r;
-  for (int i = 0; i < std::max(repeat, 1); i++) {
-    auto start = std::chrono::steady_clock::now();
-    CountResult result = run_count(opts);
-    double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    walls.push_back(wall);
-    maps.push_back(result.stats.map_seconds);
-    reduces.push_back(result.stats.reduce_seconds);
-    r.jobs = result.stats.jobs;
-    r.partition_size = result.stats.partition_size;
-    r.partitions = result.stats.partitions;
-    r.input_bytes = result.stats.input_bytes;
+std::vector<PointResult> measure_points(const std::vector<CountOptions>& points, int repeat, int warm_up,
+                                        const std::function<void(i64 run, i64 point)>& before_run) {
+  i64 n = points.size();
+  std::vector<std::vector<double>> walls(n), maps(n), reduces(n);
+  std::vector<PointResult> results(n);
+  i64 run = 0;
+  for (int round = -warm_up; round < std::max(repeat, 1); round++) {
+    for (i64 i = 0; i < n; i++) {
+      if (before_run) before_run(run++, i);
+      CountOptions opts = points[i];
+      opts.progress = ProgressMode::none;
+      auto start = std::chrono::steady_clock::now();
+      CountResult result = run_count(opts);
+      double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      if (round < 0) continue;  // a warm-up
+      walls[i].push_back(wall);
+      maps[i].push_back(result.stats.map_seconds);
+      reduces[i].push_back(result.stats.reduce_seconds);
+      PointResult& r = results[i];
+      r.executor = opts.executor;
+      r.reduce = opts.reduce;
+      r.jobs = result.stats.jobs;
+      r.partition_size = result.stats.partition_size;
+      r.partitions = result.stats.partitions;
+      r.input_bytes = result.stats.input_bytes;
+    }
   }
-  r.executor = opts.executor;
-  r.reduce = opts.reduce;
-  r.repeats = walls.size();
-  r.wall = summarize(walls);
-  r.map_time = summarize(maps);
-  r.reduce_time = summarize(reduces);
-  return r;
+  for (i64 i = 0; i < n; i++) {
+    results[i].repeats = walls[i].size();
+    results[i].wall = summarize(walls[i]);
+    results[i].map_time = summarize(maps[i]);
+    results[i].reduce_time = summarize(reduces[i]);
+  }
+  return results;
 }
 
 std::vector<i64> geometric_sizes(i64 from, i64 to, i64 factor) {

@@ -55,7 +55,7 @@ TEST(WriteCsv, QuotesOnlyWhatNeedsIt) {
   EXPECT_EQ(ngfreq::test::read_file(path), "a,b\n1,\"x,y\"\n\"say \"\"hi\"\"\",2\n");
 }
 
-TEST(MeasurePoint, RepeatsTheCountAndReportsWhatRan) {
+TEST(MeasurePoints, InterleavesRoundsAndReportsWhatRan) {
   TempDir dir;
   std::string path = (dir.path() / "c.tsv").string();
   std::ofstream(path) << "apple\t2000\t3\t1\nbanana\t2000\t4\t1\n";
@@ -63,7 +63,16 @@ TEST(MeasurePoint, RepeatsTheCountAndReportsWhatRan) {
   opts.inputs = {path};
   opts.jobs = 1;
   opts.partition_size = 10;
-  PointResult r = measure_point(opts, 3, 1);
+  std::vector<i64> order;
+  CountOptions two = opts;
+  two.jobs = 2;
+  std::vector<PointResult> rs =
+      measure_points({opts, two}, 3, 1, [&](i64 run, i64 point) { order.push_back(run * 10 + point); });
+  // One warm-up round and three timed rounds, each over both points.
+  EXPECT_EQ(order, (std::vector<i64>{0, 11, 20, 31, 40, 51, 60, 71}));
+  ASSERT_EQ(rs.size(), 2);
+  EXPECT_EQ(rs[1].jobs, 2);
+  const PointResult& r = rs[0];
   EXPECT_EQ(r.repeats, 3);
   EXPECT_EQ(r.jobs, 1);
   EXPECT_EQ(r.partition_size, 10);

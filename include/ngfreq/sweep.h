@@ -1,6 +1,7 @@
 // Repeated, timed runs of the count for `ngfreq tune` and `ngfreq bench`.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -40,11 +41,15 @@ struct PointResult {
   double other_seconds() const;
 };
 
-/// Runs the count `repeat` times (after `warm_up` untimed runs) with
-/// `opts`, progress off, and summarizes the runs. The warm-up fills the page
-/// cache and the allocator's pools, so the timed runs measure ngfreq, not
-/// the disk.
-PointResult measure_point(CountOptions opts, int repeat, int warm_up);
+/// Measures each of `points` (progress forced off): `warm_up` untimed
+/// rounds, then `repeat` timed rounds, a round running every point once in
+/// order. The warm-up fills the page cache and the allocator's pools so that
+/// the timed runs measure ngfreq, not the disk; interleaving the rounds
+/// spreads a noisy neighbour's load over all points alike. Calls
+/// `before_run(run, point)` before every run, warm-ups included (run counts
+/// from 0 to (warm_up + repeat) x points - 1), for a progress line.
+std::vector<PointResult> measure_points(const std::vector<CountOptions>& points, int repeat, int warm_up,
+                                        const std::function<void(i64 run, i64 point)>& before_run = {});
 
 /// from, from * factor, ... up to and including `to` when it falls on the
 /// progression. Throws UsageError unless 0 < from <= to and factor >= 2.

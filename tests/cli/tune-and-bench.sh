@@ -39,7 +39,7 @@ head -1 "$t/tune.csv" | grep -q '^executor,jobs,point,partition_size,partitions,
 check_csv "$t/tune.csv" 6 jobs partition_size partitions wall_median_s mb_per_s
 [ "$(grep -c ',sweep,' "$t/tune.csv")" -eq 4 ]
 grep -q 'than the best' "$t/tune.out"
-grep -q 'point 6/6 (0 left)' "$t/tune.err"
+grep -q 'run 12/12 (0 left), round 1/1' "$t/tune.err"
 check_plot "$t/tune.svg"
 
 "$NGFREQ" bench --generate 2M --repeat 1 -j 1,2 --reduce tree,serial --csv "$t/bench.csv" \
