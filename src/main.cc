@@ -114,7 +114,7 @@ void add_count_command(CLI::App& app, CountCli& c) {
   cmd->add_option("-j,--jobs", c.opts.jobs, "Workers (default: all cores)")->check(CLI::Range(1, 4096));
   cmd->add_option("-p,--partition-size", c.partition_size,
                   "Bytes a partition, with K/M/G suffixes (default: input size / (8 x jobs), "
-                  "clamped to 1M..32M)");
+                  "clamped to 1M..32M, 1M..16M for gzip and pipes)");
   cmd->add_option("--reduce", c.reduce, "tree (parallel, as tables finish) or serial (one fold at the end)")
       ->check(CLI::IsMember({"tree", "serial"}))
       ->capture_default_str();
