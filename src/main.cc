@@ -529,8 +529,12 @@ void run_bench_command(BenchCli& b) {
       fit_text = "  no Amdahl fit: it needs a point at 1 job and one at more\n";
     } else {
       serial = fit_serial_fraction(speedups);
-      fit_text = fmt::format("  Amdahl fit (least squares over jobs {}): serial fraction {:.3f}\n",
-                             fmt::join(jobs_list, ","), serial);
+      fit_text =
+          fmt::format("  Amdahl fit (least squares over jobs {}): serial fraction {:.3f}{}\n",
+                      fmt::join(jobs_list, ","), serial,
+                      serial < 0 || serial > 1 ? " (outside 0..1: the points do not follow Amdahl's law; "
+                                                 "a busy machine?)"
+                                               : "");
       fit_text += "  projected speedup (a projection from the measured points, not a measurement):";
       for (int p : {8, 16, 32, 64})
         fit_text += fmt::format(" {} cores {:.2f}x;", p, amdahl_speedup(serial, p));
