@@ -6,7 +6,7 @@ packages=(
   build-essential cmake pkg-config
   libtbb-dev libfmt-dev libcli11-dev zlib1g-dev libisal-dev libxxhash-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  wamerican python3 hyperfine pigz isal time
+  wamerican python3 hyperfine pigz isal time gnuplot-nox
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -32,10 +32,16 @@ static i64 estimated_input_bytes(const std::vector<InputFile>& inputs) {
   return total;
 }
 
+// Whether some input is read as a stream of chunks (gzip or a pipe).
+static bool has_sequential_input(const std::vector<InputFile>& inputs) {
+  return std::any_of(inputs.begin(), inputs.end(), [](const InputFile& f) { return !f.seekable; });
+}
+
 CountJob::CountJob(const CountOptions& options, std::vector<InputFile> in, int workers)
     : opts(options), inputs(std::move(in)), jobs(workers) {
   partition_size = opts.partition_size > 0 ? opts.partition_size
-                                           : default_partition_size(estimated_input_bytes(inputs), jobs);
+                                           : default_partition_size(estimated_input_bytes(inputs), jobs,
+                                                                    has_sequential_input(inputs));
   for (i64 i = 0; i < i64(inputs.size()); i++) {
     const InputFile& f = inputs[i];
     progress.bytes_total += f.size;

@@ -88,3 +88,9 @@ TEST(PartitionSize, DefaultGivesEightPartitionsPerJobWithinBounds) {
   EXPECT_EQ(default_partition_size(i64(160) << 20, 2), i64(10) << 20);
   EXPECT_EQ(default_partition_size(i64(100) << 30, 2), i64(32) << 20);
 }
+
+TEST(PartitionSize, StreamsStopAtSixteenMebibytes) {
+  EXPECT_EQ(default_partition_size(i64(100) << 30, 2, true), i64(16) << 20);
+  EXPECT_EQ(default_partition_size(i64(160) << 20, 2, true), i64(10) << 20);
+  EXPECT_EQ(default_partition_size(1000, 1, true), 1 << 20);
+}

@@ -26,12 +26,25 @@ struct Partition {
 /// Cuts a file of `file_size` bytes into partitions of `partition_size`.
 std::vector<Partition> plan_partitions(i64 file_index, i64 file_size, i64 partition_size);
 
-/// The default partition size for `total_bytes` of plain input on `jobs`
+/// The default partition size for `total_bytes` of input on `jobs`
 /// workers: about 8 partitions a worker so that uneven partitions still
-/// balance, clamped to [1 MiB, 32 MiB]. Below 1 MiB the per-partition cost
-/// (a table and a read) starts to show; above 32 MiB the per-worker buffers
-/// cost memory without speeding anything up.
-i64 default_partition_size(i64 total_bytes, int jobs);
+/// balance, clamped to [1 MiB, 32 MiB], or to [1 MiB, 16 MiB] when
+/// `sequential` (some input is gzip or a pipe, read as a stream of chunks).
+/// Below 1 MiB the per-partition cost (a table and a read) starts to show;
+/// above 32 MiB the per-worker buffers cost memory without speeding
+/// anything up. A stream pays once more for a large chunk: no map starts
+/// before the first chunk is inflated, and the last chunk is mapped after
+/// inflation ends, so the pipeline's fill and drain grow with the chunk.
+///
+/// Measured with `ngfreq tune -j 1,2 --repeat 3` on the generated a profile
+/// (1.8 GB plain, 370 MB gzip; 2-core VM shared with other builds, medians
+/// of 3 interleaved runs, min-max spreads up to 2x): plain, every size from
+/// 4 MiB to 256 MiB lay within the noise and the old 32 MiB default was
+/// 8.6% and 1.0% faster than the best sweep point at jobs 1 and 2; gzip,
+/// 16 MiB was best at both (2.37 s, 2.39 s), 64 MiB 7-21% and 256 MiB
+/// 31-79% slower, and 32 MiB 11.0% and 9.4% behind the best, so streams
+/// now stop at 16 MiB.
+i64 default_partition_size(i64 total_bytes, int jobs, bool sequential = false);
 
 /// Reads the lines a partition owns in pieces of about PIECE bytes. Parsing
 /// a piece right after pread copies it keeps it in L2; one big read of the

@@ -1,0 +1,148 @@
+// Plots through gnuplot: ngfreq writes the data and a short script into one
+// temporary file (data as inline "$name << EOD" blocks, so there is one
+// file to clean up) and runs `gnuplot FILE` with posix_spawnp, no shell in
+// between, so no path needs quoting for one. Drawing axes, log scales and
+// SVG/PNG ourselves would be a second, worse gnuplot; the price is a
+// runtime dependency that may be missing, which gnuplot_available() lets
+// callers detect and report before they start measuring.
+#include "ngfreq/plot.h"
+
+#include <fmt/format.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <string_view>
+
+#include "ngfreq/common.h"
+
+extern char** environ;
+
+namespace ngfreq {
+
+bool gnuplot_available() {
+  const char* path = std::getenv("PATH");
+  std::string_view dirs = path ? path : "/usr/bin:/bin";
+  while (!dirs.empty()) {
+    size_t colon = dirs.find(':');
+    std::string_view dir = dirs.substr(0, colon);
+    dirs = colon == std::string_view::npos ? "" : dirs.substr(colon + 1);
+    std::string file = fmt::format("{}/gnuplot", dir.empty() ? "." : dir);
+    if (access(file.c_str(), X_OK) == 0) return true;
+  }
+  return false;
+}
+
+void check_plot_path(const std::string& path) {
+  if (!path.ends_with(".svg") && !path.ends_with(".png"))
+    throw UsageError(fmt::format("--plot: '{}' must end in .svg or .png", path));
+}
+
+// A gnuplot string literal: single quotes, in which only '' needs escaping.
+static std::string quote(const std::string& s) {
+  std::string q = "'";
+  for (char c : s) {
+    if (c == '\'') q += '\'';
+    q += c;
+  }
+  q += '\'';
+  return q;
+}
+
+static void add_panel(std::string& script, const PlotPanel& panel, int index) {
+  script += "reset\n";
+  script += fmt::format("set title {}\nset xlabel {}\nset ylabel {}\nset key top left\nset grid\n",
+                        quote(panel.title), quote(panel.x_label), quote(panel.y_label));
+  if (panel.log_x) script += "set logscale x 2\n";
+  std::string plots;
+  if (!panel.bar_labels.empty()) {
+    // Stacked bars: one data row a bar, one column a layer.
+    script += fmt::format("$p{} << EOD\n", index);
+    for (i64 i = 0; i < i64(panel.bar_labels.size()); i++) {
+      // Data files quote with double quotes, which a label cannot contain.
+      std::string label = panel.bar_labels[i];
+      std::replace(label.begin(), label.end(), '"', '\'');
+      script += '"';
+      script += label;
+      script += '"';
+      for (const PlotLine& l : panel.lines) script += fmt::format(" {}", l.points.at(i).second);
+      script += '\n';
+    }
+    script += "EOD\n";
+    script += "set style data histograms\nset style histogram rowstacked\n";
+    script += "set style fill solid 0.8 border -1\nset boxwidth 0.6\nset yrange [0:*]\n";
+    for (i64 k = 0; k < i64(panel.lines.size()); k++)
+      plots += fmt::format("{}$p{} using {}:xtic(1) title {}", k ? ", " : "", index, k + 2,
+                           quote(panel.lines[k].title));
+  } else {
+    for (i64 k = 0; k < i64(panel.lines.size()); k++) {
+      const PlotLine& l = panel.lines[k];
+      script += fmt::format("$p{}_{} << EOD\n", index, k);
+      for (auto [x, y] : l.points) script += fmt::format("{} {}\n", x, y);
+      script += "EOD\n";
+      plots += fmt::format("{}$p{}_{} using 1:2 with {} title {}", k ? ", " : "", index, k,
+                           l.dashed ? "lines dashtype 2 lc rgb 'gray40'" : "linespoints pointtype 7",
+                           quote(l.title));
+    }
+  }
+  script += "plot " + plots + "\n";
+}
+
+// Runs `gnuplot script_path` and waits; throws Error unless it exits 0.
+static void run_gnuplot(const std::string& script_path) {
+  std::string prog = "gnuplot";
+  char* argv[] = {prog.data(), const_cast<char*>(script_path.c_str()), nullptr};
+  pid_t pid;
+  int err = posix_spawnp(&pid, "gnuplot", nullptr, nullptr, argv, environ);
+  if (err) throw Error(fmt::format("cannot run gnuplot: {}", std::strerror(err)));
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0)
+    if (errno != EINTR) throw Error(fmt::format("waitpid gnuplot: {}", errno_string()));
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+    throw Error(fmt::format("gnuplot failed on {} (status {})", script_path, status));
+}
+
+void draw_plot(const Plot& plot) {
+  check_plot_path(plot.path);
+  int width = 640 * int(std::max<size_t>(plot.panels.size(), 1)), height = 480;
+  std::string terminal = plot.path.ends_with(".svg")
+                             ? fmt::format("svg size {},{} dynamic background rgb 'white'", width, height)
+                             : fmt::format("png size {},{}", width, height);
+  if (!gnuplot_available()) throw Error("gnuplot not found (apt-get install gnuplot-nox)");
+
+  std::string script = fmt::format("set terminal {}\nset output {}\n", terminal, quote(plot.path));
+  script += fmt::format("set multiplot layout 1,{}\n", std::max<size_t>(plot.panels.size(), 1));
+  for (i64 i = 0; i < i64(plot.panels.size()); i++) add_panel(script, plot.panels[i], i);
+  script += "unset multiplot\nset output\n";
+
+  // Removes the script however draw_plot leaves.
+  struct TempScript {
+    char path[32] = "/tmp/ngfreq-plot-XXXXXX.gp";
+    bool made = false;
+    ~TempScript() {
+      if (made) unlink(path);
+    }
+  } tmp;
+  int fd = mkstemps(tmp.path, 3);
+  tmp.made = fd >= 0;
+  if (fd < 0) throw Error(fmt::format("cannot create a temporary file: {}", errno_string()));
+  std::string_view rest = script;
+  while (!rest.empty()) {
+    ssize_t n = ::write(fd, rest.data(), rest.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      int e = errno;
+      close(fd);
+      throw Error(fmt::format("{}: write failed: {}", tmp.path, std::strerror(e)));
+    }
+    rest.remove_prefix(n);
+  }
+  close(fd);
+  run_gnuplot(tmp.path);
+}
+
+}  // namespace ngfreq
