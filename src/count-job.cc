@@ -8,16 +8,11 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <chrono>
 #include <utility>
 
-namespace ngfreq::detail {
+#include "ngfreq/shared-memory.h"
 
-static i64 now_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
+namespace ngfreq::detail {
 
 // The bytes the maps will parse, for the partition-size heuristic. A gzip
 // file is counted as GZIP_RATIO times its size (Google's n-gram files
@@ -119,22 +114,16 @@ FreqTable map_partition(CountJob& job, const Partition& part) {
     return table;
   }
   const InputFile& in = job.inputs[part.file_index];
-  int fd = open_input(in.path);
+  UniqueFd fd(open_input(in.path));
   MapOutcome outcome;
-  try {
-    PartitionReader reader(fd, in.path, in.size, part);
-    for (;;) {
-      i64 start = now_ns();
-      std::string_view text;
-      bool more = reader.next(text);
-      job.read_ns += now_ns() - start;
-      if (!more || !map_piece(job, text, table, outcome)) break;
-    }
-  } catch (...) {
-    close(fd);
-    throw;
+  PartitionReader reader(fd.get(), in.path, in.size, part);
+  for (;;) {
+    i64 start = now_ns();
+    std::string_view text;
+    bool more = reader.next(text);
+    job.read_ns += now_ns() - start;
+    if (!more || !map_piece(job, text, table, outcome)) break;
   }
-  close(fd);
   finish_map(job, part.file_index, part.index, outcome, table, part.end - part.begin);
   return table;
 }

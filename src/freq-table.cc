@@ -57,7 +57,6 @@ Entry& FreqShard::find_or_insert(std::string_view key, u64 hash) {
   grow_if_full();
   u64 empty_slot;
   if (Entry* e = probe(key, hash, empty_slot)) return *e;
-  if (key.size() > u32(-1)) throw Error("n-gram longer than 4 GiB");
   slots_[empty_slot] = make_slot(hash, entries_.size());
   return entries_.emplace_back(Entry{arena_.store(key), key.size(), hash, 0, 0});
 }

@@ -11,6 +11,8 @@
 #include <algorithm>
 #include <cerrno>
 
+#include "ngfreq/shared-memory.h"
+
 namespace ngfreq {
 
 int open_input(const std::string& path) {
@@ -28,20 +30,11 @@ static bool has_gzip_magic(int fd, const std::string& path) {
 }
 
 static void add_file(const std::string& path, std::vector<InputFile>& out) {
-  int fd = open_input(path);
+  detail::UniqueFd fd(open_input(path));
   struct stat st;
-  if (fstat(fd, &st) != 0) {
-    close(fd);
-    throw Error(fmt::format("cannot stat '{}': {}", path, errno_string()));
-  }
+  if (fstat(fd.get(), &st) != 0) throw Error(fmt::format("cannot stat '{}': {}", path, errno_string()));
   InputFile in{path, S_ISREG(st.st_mode), false, S_ISREG(st.st_mode) ? i64(st.st_size) : 0};
-  try {
-    if (in.seekable) in.gzip = has_gzip_magic(fd, path);
-  } catch (...) {
-    close(fd);
-    throw;
-  }
-  close(fd);
+  if (in.seekable) in.gzip = has_gzip_magic(fd.get(), path);
   if (in.gzip) in.seekable = false;
   out.push_back(std::move(in));
 }

@@ -40,7 +40,6 @@
 #include <tbb/global_control.h>
 #include <unistd.h>
 
-#include <chrono>
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
@@ -54,12 +53,6 @@
 namespace ngfreq::detail {
 
 namespace {
-
-i64 now_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
 
 enum class TaskKind : u32 { map_partition, map_chunk, merge };
 

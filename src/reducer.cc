@@ -3,7 +3,6 @@
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
-#include <chrono>
 
 namespace ngfreq {
 
@@ -11,7 +10,7 @@ Reducer::Reducer(ReduceMode mode, int fan_in, bool parallel)
     : mode_(mode), fan_in_(std::max(2, fan_in)), parallel_(parallel) {}
 
 FreqTable Reducer::merge_group(std::vector<FreqTable>& group) {
-  auto start = std::chrono::steady_clock::now();
+  i64 start = now_ns();
   // Merge into the largest table: the fewest entries have to move.
   auto largest = std::max_element(group.begin(), group.end(),
                                   [](const FreqTable& a, const FreqTable& b) { return a.size() < b.size(); });
@@ -20,8 +19,7 @@ FreqTable Reducer::merge_group(std::vector<FreqTable>& group) {
   for (size_t i = 1; i < group.size(); i++) sources.push_back(&group[i]);
   merge_tables(group.front(), sources, parallel_);
   merges_++;
-  merge_ns_ +=
-      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start).count();
+  merge_ns_ += now_ns() - start;
   return std::move(group.front());
 }
 
@@ -55,15 +53,13 @@ FreqTable Reducer::finish() {
     if (in_order_.empty()) return FreqTable();
     // One fold in partition order, on this thread, as functools.reduce did.
     FreqTable result = std::move(in_order_.front().second);
-    auto start = std::chrono::steady_clock::now();
+    i64 start = now_ns();
     for (size_t i = 1; i < in_order_.size(); i++) {
       FreqTable* source = &in_order_[i].second;
       merge_tables(result, std::span(&source, 1), false);
       merges_++;
     }
-    merge_ns_ +=
-        std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start)
-            .count();
+    merge_ns_ += now_ns() - start;
     in_order_.clear();
     return result;
   }

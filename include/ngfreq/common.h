@@ -1,6 +1,7 @@
 // Types and error classes shared by every part of ngfreq.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <stdexcept>
 #include <string>
@@ -31,6 +32,13 @@ class UsageError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
+
+/// Nanoseconds on the monotonic clock, for busy-time accounting.
+inline i64 now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
 
 /// The error message of the current errno, as strerror gives it.
 std::string errno_string();
