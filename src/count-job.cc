@@ -95,15 +95,11 @@ static void finish_map(CountJob& job, i64 file_index, i64 index, MapOutcome& out
 // Parses one piece of text, adding its lines and error to `outcome`.
 static bool map_piece(CountJob& job, std::string_view text, FreqTable& table, MapOutcome& outcome) {
   i64 start = now_ns();
-  MapOutcome piece = map_v2(text, job.opts.years, table);
+  MapOutcome piece = map_v2(text, job.opts.years, table, job.opts.on_error);
   job.map_ns += now_ns() - start;
   job.input_bytes += text.size();
   job.progress.bytes_parsed.fetch_add(text.size(), std::memory_order_relaxed);
-  if (piece.error) {
-    piece.error->line_index += outcome.lines;
-    outcome.error = std::move(piece.error);
-  }
-  outcome.lines += piece.lines;
+  outcome.append(std::move(piece));
   return !outcome.error;
 }
 
@@ -115,7 +111,7 @@ FreqTable map_partition(CountJob& job, const Partition& part) {
   }
   const InputFile& in = job.inputs[part.file_index];
   UniqueFd fd(open_input(in.path));
-  MapOutcome outcome;
+  MapOutcome outcome(job.opts.on_error);
   PartitionReader reader(fd.get(), in.path, in.size, part);
   for (;;) {
     i64 start = now_ns();
@@ -130,7 +126,7 @@ FreqTable map_partition(CountJob& job, const Partition& part) {
 
 FreqTable map_chunk(CountJob& job, i64 file_index, i64 index, std::string_view text) {
   FreqTable table;
-  MapOutcome outcome;
+  MapOutcome outcome(job.opts.on_error);
   map_piece(job, text, table, outcome);
   finish_map(job, file_index, index, outcome, table, 0);
   return table;

@@ -121,8 +121,8 @@ inline bool same_bytes(const char* a, const char* b, size_t n) {
 
 }  // namespace
 
-MapOutcome map_v2(std::string_view text, const YearFilter& years, FreqTable& table) {
-  MapOutcome out;
+MapOutcome map_v2(std::string_view text, const YearFilter& years, FreqTable& table, OnError on_error) {
+  MapOutcome out(on_error);
   const char* p = text.data();
   const char* const end = text.data() + text.size();
 
@@ -220,10 +220,13 @@ MapOutcome map_v2(std::string_view text, const YearFilter& years, FreqTable& tab
       if (!line_end) line_end = end;
       std::string_view l(line, line_end - line);
       if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
-      // The error names the line; the totals gathered so far are discarded
-      // by the caller, so the pending key need not be flushed.
-      out.error = LineError{line - text.data(), out.lines, describe(fault, l, fault_at, line_end)};
-      return out;
+      // On failure the totals gathered so far are discarded by the caller,
+      // so the pending key need not be flushed. A skipped line adds nothing:
+      // if it started a new key, that key has no counted year yet.
+      if (!out.malformed({line - text.data(), out.lines, describe(fault, l, fault_at, line_end)})) return out;
+      out.lines++;
+      p = line_end == end ? end : line_end + 1;
+      continue;
     }
 
     out.lines++;

@@ -327,11 +327,17 @@ TEST_F(ProcessExecutor, WorkersDieWithAKilledParent) {
   kill(pid, SIGKILL);
   CliRun r = finish(dir_, pid);
   EXPECT_TRUE(WIFSIGNALED(r.status));
+  // The hung worker sleeps without reading its channel, so only the death
+  // signal can end it. An idle worker may instead read end of file on its
+  // channel (the kernel closes the parent's files before it signals the
+  // children) and exit by itself: either way it must be gone.
+  int killed = 0;
   for (pid_t w : workers) {
     int status = 0;
     EXPECT_EQ(waitpid(w, &status, 0), w);  // returns once the orphan is dead
-    EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+    killed += WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
   }
+  EXPECT_GE(killed, 1);
   prctl(PR_SET_CHILD_SUBREAPER, 0);
   // The output's temporary file is not cleaned up by a SIGKILLed parent
   // (nothing could); everything of the pool must still be gone.

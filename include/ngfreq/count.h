@@ -31,6 +31,8 @@ struct CountOptions {
   /// Tables a tree merge takes at once.
   int fan_in = 2;
   YearFilter years;
+  /// What a malformed line does: fail the run, or be left out and reported.
+  OnError on_error = OnError::fail;
   ProgressMode progress = ProgressMode::automatic;
   Inflater inflater = Inflater::automatic;
   /// Process executor: times a task whose worker died is retried on a fresh

@@ -13,6 +13,7 @@
 
 #include "ngfreq/common.h"
 #include "ngfreq/freq-table.h"
+#include "ngfreq/map-outcome.h"
 
 namespace ngfreq {
 
@@ -26,21 +27,9 @@ struct YearFilter {
 /// Years outside this range are malformed data, not old books.
 inline constexpr i64 MAX_YEAR = 9999;
 
-/// The first malformed line of a piece of text.
-struct LineError {
-  i64 offset = 0;      // byte offset of the line's start within the text
-  i64 line_index = 0;  // 0-based line number within the text
-  std::string reason;  // e.g. "expected 4 tab-separated fields, got 3"
-};
-
-/// What mapping one piece of text found.
-struct MapOutcome {
-  i64 lines = 0;  // lines parsed before the error, or all of them
-  std::optional<LineError> error;
-};
-
-/// Adds every line of `text` (whole lines only) to `table`, stopping at the
-/// first malformed line.
-MapOutcome map_v2(std::string_view text, const YearFilter& years, FreqTable& table);
+/// Adds every line of `text` (whole lines only) to `table`. A malformed line
+/// stops the mapping or is left out, as `on_error` says.
+MapOutcome map_v2(std::string_view text, const YearFilter& years, FreqTable& table,
+                  OnError on_error = OnError::fail);
 
 }  // namespace ngfreq
