@@ -123,9 +123,9 @@ void add_count_command(CLI::App& app, CountCli& c) {
   cmd->add_option("--reduce", c.reduce, "tree (parallel, as tables finish) or serial (one fold at the end)")
       ->check(CLI::IsMember({"tree", "serial"}))
       ->capture_default_str();
-  cmd->add_option("--fan-in", c.opts.fan_in, "Tables a tree merge takes at once")
-      ->check(CLI::Range(2, 1024))
-      ->capture_default_str();
+  cmd->add_option("--fan-in", c.opts.fan_in,
+                  "Tables a tree merge takes at once (default: 2, or 8 with -e process)")
+      ->check(CLI::Range(2, 1024));
   cmd->add_option("--progress", c.progress, "auto (bar on a terminal), bar, plain or none")
       ->check(CLI::IsMember({"auto", "bar", "plain", "none"}))
       ->capture_default_str();

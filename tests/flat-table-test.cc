@@ -128,6 +128,32 @@ TEST(FlatTable, MergeEqualsTheReferenceOfAllInputs) {
             reference_count(pieces[0] + pieces[1] + pieces[2]));
 }
 
+// Eight consecutive pieces of a sorted corpus (long disjoint runs, as the
+// partitions of a Google file are) and the same corpus with its lines
+// reversed (shards not sorted on insert, keys everywhere in the others).
+TEST(FlatTable, MergeOfSortedRunsAndAnUnsortedTableEqualsTheReference) {
+  std::string corpus = make_v2_corpus(13, 2000);
+  std::vector<std::vector<char>> bufs;
+  size_t start = 0;
+  for (int i = 1; i <= 8; i++) {
+    size_t end = i == 8 ? corpus.size() : corpus.find('\n', corpus.size() * i / 8) + 1;
+    bufs.push_back(flat_of(table_of(corpus.substr(start, end - start))));
+    start = end;
+  }
+  std::vector<std::string> lines;
+  for (size_t p = 0, nl; p < corpus.size(); p = nl + 1) {
+    nl = corpus.find('\n', p);
+    lines.push_back(corpus.substr(p, nl + 1 - p));
+  }
+  std::string reversed;
+  for (auto it = lines.rbegin(); it != lines.rend(); ++it) reversed += *it;
+  bufs.push_back(flat_of(table_of(reversed)));
+  for (const std::vector<char>& b : bufs) expect_sorted(FlatTable(b.data(), b.size()));
+  std::vector<char> out = merged(bufs);
+  expect_sorted(FlatTable(out.data(), out.size()));
+  EXPECT_EQ(table_contents(read_flat(FlatTable(out.data(), out.size()))), reference_count(corpus + corpus));
+}
+
 TEST(FlatTable, MergeOfDisjointShardsCopiesThemWhole) {
   FreqTable x, y;
   x.add("alpha", hash_key("alpha"), 1, 1);

@@ -245,7 +245,9 @@ TEST_F(ProcessExecutor, CrashedMapIsRetriedAndTheAnswerIsRight) {
 
 // With one worker and fan-in 2, task 3 is the merge of the first two maps.
 TEST_F(ProcessExecutor, CrashedMergeIsRetriedAndTheAnswerIsRight) {
-  expect_right_answer(run(dir_, process_args("1"), {"NGFREQ_FAULT=crash-task:3"}));
+  CliRun r = run(dir_, process_args("1", {"--fan-in", "2", "--stats"}), {"NGFREQ_FAULT=crash-task:3"});
+  expect_right_answer(r);
+  EXPECT_THAT(r.err, HasSubstr("1 restart"));
 }
 
 TEST_F(ProcessExecutor, WithoutRetriesACrashFailsNamingTheTaskAndSignal) {
@@ -259,7 +261,8 @@ TEST_F(ProcessExecutor, WithoutRetriesACrashFailsNamingTheTaskAndSignal) {
   EXPECT_FALSE(fs::exists(out_path()));
   expect_nothing_left(dir_);
 
-  CliRun merge = run(dir_, process_args("1", {"--retries", "0"}), {"NGFREQ_FAULT=crash-task:3"});
+  CliRun merge =
+      run(dir_, process_args("1", {"--retries", "0", "--fan-in", "2"}), {"NGFREQ_FAULT=crash-task:3"});
   EXPECT_EQ(merge.exit_code(), 1);
   EXPECT_THAT(merge.err, HasSubstr("while merging 2 tables (task 3)"));
   expect_nothing_left(dir_);

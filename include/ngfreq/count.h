@@ -28,8 +28,8 @@ struct CountOptions {
   /// Bytes a partition; 0 means default_partition_size().
   i64 partition_size = 0;
   ReduceMode reduce = ReduceMode::tree;
-  /// Tables a tree merge takes at once.
-  int fan_in = 2;
+  /// Tables a tree merge takes at once; 0 means default_fan_in(executor).
+  int fan_in = 0;
   YearFilter years;
   /// What a malformed line does: fail the run, or be left out and reported.
   OnError on_error = OnError::fail;
@@ -78,5 +78,11 @@ CountResult run_count(const CountOptions& opts);
 
 /// The number of workers `jobs` = 0 stands for.
 int default_jobs();
+
+/// The fan-in `fan_in` = 0 stands for. A thread merge moves entries into
+/// the largest table, so fan-in 2 costs little; a process merge copies every
+/// record of its inputs into a new flat table, so each level of the tree
+/// costs a pass over the whole result, and a wide tree has fewer levels.
+int default_fan_in(ExecutorKind executor);
 
 }  // namespace ngfreq
