@@ -36,8 +36,9 @@ static void grow(ChunkBuffer& buf, i64 capacity) {
 bool StreamChunker::next(ChunkBuffer& out, i64& stream_offset) {
   if (eof_ && carry_.empty()) return false;
   // Room for the chunk plus a typical line past it, so that the cut point
-  // rarely needs a second read.
-  out = pool_.take(chunk_size_ + 4096);
+  // rarely needs a second read. The carry can be longer than a chunk: the
+  // start of a line longer than the chunk size.
+  out = pool_.take(std::max<i64>(chunk_size_, carry_.size()) + 4096);
   // Guarded: an empty vector's data() may be null, and memcpy forbids it.
   if (!carry_.empty()) std::memcpy(out.data.get(), carry_.data(), carry_.size());
   out.size = carry_.size();
