@@ -82,12 +82,36 @@ void CountJob::throw_first_error() {
   throw InputError(inputs[first->file_index].path, line, first->error->reason);
 }
 
+SkippedLines CountJob::skipped_lines() {
+  std::lock_guard lock(mutex_);
+  std::vector<const MapReport*> ordered;
+  for (const MapReport& r : reports_) ordered.push_back(&r);
+  std::sort(ordered.begin(), ordered.end(), [](const MapReport* a, const MapReport* b) {
+    return input_order(a->file_index, a->index) < input_order(b->file_index, b->index);
+  });
+  SkippedLines out;
+  i64 file = -1, lines_before = 0;  // lines of the file's earlier partitions
+  for (const MapReport* r : ordered) {
+    if (r->file_index != file) {
+      file = r->file_index;
+      lines_before = 0;
+    }
+    out.count += r->skipped;
+    for (const LineError& e : r->first_skipped)
+      if (out.first.size() < MAX_NAMED_SKIPS)
+        out.first.push_back(line_message(inputs[file].path, 1 + lines_before + e.line_index, e.reason));
+    lines_before += r->lines;
+  }
+  return out;
+}
+
 // Records a map's outcome and progress; shared by both map kinds.
 static void finish_map(CountJob& job, i64 file_index, i64 index, MapOutcome& outcome, FreqTable& table,
                        i64 file_bytes) {
   job.lines += outcome.lines;
   if (outcome.error) table = FreqTable();  // the run fails; free it early
-  job.report({file_index, index, outcome.lines, std::move(outcome.error), std::nullopt});
+  job.report({file_index, index, outcome.lines, std::move(outcome.error), std::nullopt, outcome.skipped,
+              std::move(outcome.first_skipped)});
   job.progress.partitions_done.fetch_add(1, std::memory_order_relaxed);
   job.progress.bytes_done.fetch_add(file_bytes, std::memory_order_relaxed);
 }
@@ -156,7 +180,7 @@ bool StreamReader::next(i64& index, ChunkBuffer& out) {
     }
   } catch (const InputError& e) {
     // Corrupt gzip data: ordered after every chunk already handed out.
-    job_.report({file_index_, next_index_, 0, std::nullopt, std::string(e.what())});
+    job_.report({file_index_, next_index_, 0, std::nullopt, std::string(e.what()), 0, {}});
     done_ = true;
     return false;
   }

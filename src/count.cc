@@ -69,6 +69,7 @@ CountResult run_count(const CountOptions& options) {
   CountResult result;
   result.stats.map_seconds = seconds_since(start);
   job.throw_first_error();
+  result.skipped = job.skipped_lines();
 
   // Merge what is left into the final table.
   auto reduce_start = std::chrono::steady_clock::now();

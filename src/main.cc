@@ -83,6 +83,9 @@ void install_signal_handlers() {
   sigemptyset(&sa.sa_mask);
   sigaction(SIGINT, &sa, nullptr);
   sigaction(SIGTERM, &sa, nullptr);
+  // A file size limit (ulimit -f) must fail a write with EFBIG, reported
+  // as an I/O error like a full disk, not kill the process silently.
+  signal(SIGXFSZ, SIG_IGN);
 }
 
 struct CountCli {
@@ -96,6 +99,7 @@ struct CountCli {
   std::string reduce = "tree";
   std::string progress = "auto";
   std::string inflater = "auto";
+  std::string on_error = "fail";
   std::string partition_size;
   i64 since = 0, until = 0;
 };
@@ -129,10 +133,24 @@ void add_count_command(CLI::App& app, CountCli& c) {
   cmd->add_option("--progress", c.progress, "auto (bar on a terminal), bar, plain or none")
       ->check(CLI::IsMember({"auto", "bar", "plain", "none"}))
       ->capture_default_str();
+  cmd->add_option("--on-error", c.on_error,
+                  "fail: a malformed line stops the run (exit 1); skip: leave malformed lines out, "
+                  "report how many and the first five")
+      ->check(CLI::IsMember({"fail", "skip"}))
+      ->capture_default_str();
   cmd->add_flag("--stats", c.stats, "Print phase times, sizes and peak memory to stderr");
   cmd->add_option("--inflater", c.inflater, "gzip implementation: auto, isal or zlib")
       ->check(CLI::IsMember({"auto", "isal", "zlib"}))
       ->group("");  // hidden: for benchmarks and tests
+}
+
+// --on-error skip: how many lines were left out, and where the first were.
+void report_skipped_lines(const SkippedLines& s) {
+  if (s.count == 0) return;
+  fmt::print(stderr, "ngfreq: warning: skipped {} malformed line{} (--on-error skip){}\n", s.count,
+             s.count == 1 ? "" : "s",
+             s.count > i64(s.first.size()) ? fmt::format(", the first {}:", s.first.size()) : ":");
+  for (const std::string& where : s.first) fmt::print(stderr, "  {}\n", where);
 }
 
 void run_count_command(CLI::App& cmd, CountCli& c) {
@@ -149,6 +167,7 @@ void run_count_command(CLI::App& cmd, CountCli& c) {
   o.inflater = c.inflater == "isal"   ? Inflater::isal
                : c.inflater == "zlib" ? Inflater::zlib
                                       : Inflater::automatic;
+  o.on_error = c.on_error == "skip" ? OnError::skip : OnError::fail;
   if (!c.partition_size.empty()) o.partition_size = parse_size(c.partition_size, "--partition-size");
   if (cmd.count("--since")) o.years.since = c.since;
   if (cmd.count("--until")) o.years.until = c.until;
@@ -187,6 +206,7 @@ void run_count_command(CLI::App& cmd, CountCli& c) {
     write_rows(*out, all, c.volumes);
     out->commit();
   }
+  report_skipped_lines(result.skipped);
   if (c.stats) {
     auto now = std::chrono::steady_clock::now();
     print_stats(result.stats, table.size(), std::chrono::duration<double>(now - output_start).count(),

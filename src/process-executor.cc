@@ -82,6 +82,7 @@ constexpr i64 MIN_TASKS_PER_JOB = 4;
 // texts are cut; a parse error's reason is short (its excerpt is truncated
 // by the parser).
 constexpr int TEXT_BYTES = 1024;
+constexpr int SKIP_REASON_BYTES = 256;
 
 struct ResultMessage {
   i64 id = 0;
@@ -101,10 +102,16 @@ struct ResultMessage {
   i64 busy_ns = 0;
   i64 bytes_mapped = 0;
   char text[TEXT_BYTES] = {};
+  // --on-error skip: the lines left out, and the first few named.
+  i64 skipped = 0;
+  i64 named_skips = 0;
+  i64 skip_offset[MAX_NAMED_SKIPS] = {};
+  i64 skip_line_index[MAX_NAMED_SKIPS] = {};
+  char skip_reason[MAX_NAMED_SKIPS][SKIP_REASON_BYTES] = {};
 };
 
-void set_text(char (&dst)[TEXT_BYTES], std::string_view s) {
-  size_t n = std::min(s.size(), size_t(TEXT_BYTES - 1));
+template <size_t N> void set_text(char (&dst)[N], std::string_view s) {
+  size_t n = std::min(s.size(), N - 1);
   std::memcpy(dst, s.data(), n);
   dst[n] = '\0';
 }
@@ -229,6 +236,13 @@ UniqueFd run_map(CountJob& job, const TaskMessage& t, std::vector<UniqueFd>& fds
       r.error_offset = rep.error->offset;
       r.error_line_index = r.report_lines + rep.error->line_index;
       set_text(r.text, rep.error->reason);
+    }
+    r.skipped += rep.skipped;
+    for (const LineError& e : rep.first_skipped) {
+      if (r.named_skips == i64(MAX_NAMED_SKIPS)) break;
+      r.skip_offset[r.named_skips] = e.offset;
+      r.skip_line_index[r.named_skips] = r.report_lines + e.line_index;
+      set_text(r.skip_reason[r.named_skips++], e.reason);
     }
     r.report_lines += rep.lines;
   }
@@ -496,8 +510,11 @@ void ProcessExecutor::on_result(int slot, const ResultMessage& r, std::vector<Un
   job_.read_ns += r.read_ns;
   job_.map_ns += r.map_ns;
   if (r.has_report) {
-    MapReport rep{r.report_file_index, r.report_index, r.report_lines, std::nullopt, std::nullopt};
+    MapReport rep{r.report_file_index, r.report_index, r.report_lines, std::nullopt, std::nullopt, 0, {}};
     if (r.has_line_error) rep.error = LineError{r.error_offset, r.error_line_index, r.text};
+    rep.skipped = r.skipped;
+    for (i64 i = 0; i < r.named_skips; i++)
+      rep.first_skipped.push_back({r.skip_offset[i], r.skip_line_index[i], r.skip_reason[i]});
     job_.report(std::move(rep));
   }
   if (!r.has_table) return;

@@ -10,6 +10,16 @@
 
 namespace ngfreq::detail {
 
+// Shared memory counts against the file size limit (RLIMIT_FSIZE): say so,
+// since "File too large" alone points at the output file.
+static std::string shared_memory_error(const char* what) {
+  bool limit = errno == EFBIG;
+  return fmt::format("cannot {} shared memory: {}{}", what, errno_string(),
+                     limit ? " (the process executor's tables and chunks count against the file size limit, "
+                             "ulimit -f)"
+                           : "");
+}
+
 UniqueFd& UniqueFd::operator=(UniqueFd&& o) noexcept {
   if (this != &o) {
     if (fd_ >= 0) close(fd_);
@@ -77,7 +87,7 @@ UniqueFd make_memfd(const char* name, i64 size) {
 }
 
 void resize_memfd(int fd, i64 size) {
-  if (ftruncate(fd, size) != 0) throw Error(fmt::format("cannot size shared memory: {}", errno_string()));
+  if (ftruncate(fd, size) != 0) throw Error(shared_memory_error("size"));
 }
 
 UniqueFd memfd_with(const char* name, std::string_view bytes) {
@@ -92,7 +102,7 @@ void write_memfd(int fd, std::string_view bytes) {
     ssize_t n = pwrite(fd, bytes.data() + offset, bytes.size() - offset, offset);
     if (n < 0) {
       if (errno == EINTR) continue;
-      throw Error(fmt::format("cannot write shared memory: {}", errno_string()));
+      throw Error(shared_memory_error("write"));
     }
     offset += n;
   }

@@ -38,16 +38,42 @@ i64 count_fields(std::string_view line) {
   return n;
 }
 
+// The length of the valid UTF-8 sequence at the start of s (2 to 4), or 0.
+size_t utf8_sequence(std::string_view s) {
+  u8 lead = s[0];
+  size_t n = lead >= 0xc2 && lead <= 0xdf   ? 2
+             : lead >= 0xe0 && lead <= 0xef ? 3
+             : lead >= 0xf0 && lead <= 0xf4 ? 4
+                                            : 0;
+  if (n == 0 || s.size() < n) return 0;
+  for (size_t i = 1; i < n; i++)
+    if ((u8(s[i]) & 0xc0) != 0x80) return 0;
+  return n;
+}
+
+// A field as it may appear in a one-line message: cut after MAX bytes (not
+// inside a character), control bytes and bytes that are not UTF-8 escaped
+// as \xNN, so that binary garbage cannot garble a terminal.
 std::string excerpt(std::string_view s) {
   constexpr size_t MAX = 40;
   std::string out;
-  for (char c : s.substr(0, MAX)) {
-    if (u8(c) < 0x20 || c == 0x7f)
-      out += fmt::format("\\x{:02x}", u8(c));
+  size_t i = 0;
+  while (i < s.size() && i < MAX) {
+    u8 c = s[i];
+    size_t n = c >= 0x80 ? utf8_sequence(s.substr(i)) : 1;
+    if (n > 1 && i + n <= MAX) {
+      out += s.substr(i, n);
+      i += n;
+      continue;
+    }
+    if (n > 1) break;  // the character would cross the cut
+    if (c < 0x20 || c >= 0x7f)
+      out += fmt::format("\\x{:02x}", c);
     else
-      out += c;
+      out += char(c);
+    i++;
   }
-  if (s.size() > MAX) out += "...";
+  if (i < s.size()) out += "...";
   return out;
 }
 

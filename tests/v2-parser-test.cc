@@ -86,3 +86,50 @@ TEST(V2Parser, ErrorNamesTheLineItIsOn) {
 TEST(V2Parser, ControlBytesInMessagesAreEscaped) {
   EXPECT_EQ(first_error("a\t2000\t1\x01\t1\n").first, "match_count '1\\x01' is not a non-negative integer");
 }
+
+TEST(V2Parser, InvalidUtf8InMessagesIsEscapedAndValidUtf8Kept) {
+  EXPECT_EQ(first_error("a\tnaïve\xff\t1\t1\n").first, "year 'naïve\\xff' is not a number");
+  // A character is not cut in half at the 40-byte limit.
+  std::string year = std::string(39, 'y') + "é";
+  EXPECT_EQ(first_error("a\t" + year + "\t1\t1\n").first,
+            "year '" + std::string(39, 'y') + "...' is not a number");
+}
+
+// --on-error skip: malformed lines add nothing and are counted; the good
+// lines around them, even of the same n-gram, are summed as usual.
+TEST(V2Parser, SkipLeavesMalformedLinesOutAndNamesTheFirstFive) {
+  std::string good = "a\t2000\t1\t1\na\t2001\t2\t1\nb\t2000\t4\t3\n";
+  std::string text =
+      "a\t2000\t1\t1\n"
+      "a\t2000\tx\t1\n"  // same key as the line before
+      "a\t2001\t2\t1\n"
+      "c\t2000\t9\n"  // a new key, never counted
+      "b\t2000\t4\t3\n"
+      "\n"
+      "d\tyear\t1\t1\n"
+      "\t2000\t1\t1\n"
+      "e\t2000\t1\t1\t1\n";
+  FreqTable skipped_table, good_table;
+  MapOutcome m = map_v2(text, YearFilter{}, skipped_table, OnError::skip);
+  map_v2(good, YearFilter{}, good_table);
+  EXPECT_FALSE(m.error);
+  EXPECT_EQ(table_contents(skipped_table), table_contents(good_table));
+  EXPECT_EQ(m.lines, 9);
+  EXPECT_EQ(m.skipped, 6);
+  ASSERT_EQ(m.first_skipped.size(), MAX_NAMED_SKIPS);
+  std::vector<i64> lines;
+  for (const LineError& e : m.first_skipped) lines.push_back(e.line_index);
+  EXPECT_EQ(lines, (std::vector<i64>{1, 3, 5, 6, 7}));
+  EXPECT_EQ(m.first_skipped[0].reason, "match_count 'x' is not a non-negative integer");
+  EXPECT_EQ(m.first_skipped[0].offset, 11);
+  EXPECT_EQ(m.first_skipped[2].reason, "empty line");
+}
+
+TEST(V2Parser, FailStopsAtTheFirstMalformedLine) {
+  FreqTable t;
+  MapOutcome m = map_v2("a\t2000\t1\t1\nb\t2000\n c\t2000\t1\n", YearFilter{}, t, OnError::fail);
+  ASSERT_TRUE(m.error);
+  EXPECT_EQ(m.error->line_index, 1);
+  EXPECT_EQ(m.skipped, 0);
+  EXPECT_TRUE(m.first_skipped.empty());
+}

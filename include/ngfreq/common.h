@@ -19,6 +19,10 @@ class Error : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+/// "path:line: reason", the way every message names a line; standard input
+/// is named <stdin>.
+std::string line_message(const std::string& path, i64 line, const std::string& reason);
+
 /// Bad input data, located in a file. what() reads "path:line: reason" (or
 /// "path: byte N: reason" where line numbers make no sense).
 class InputError : public Error {

@@ -29,6 +29,8 @@ struct MapReport {
   i64 lines = 0;
   std::optional<LineError> error;
   std::optional<std::string> located_error;  // already "path: byte N: reason"
+  i64 skipped = 0;                           // --on-error skip: malformed lines left out
+  std::vector<LineError> first_skipped;      // the first MAX_NAMED_SKIPS of them
 };
 
 class CountJob {
@@ -64,6 +66,10 @@ class CountJob {
 
   /// Throws the earliest error in input order, if any.
   void throw_first_error();
+
+  /// The malformed lines left out under --on-error skip, named in input
+  /// order with line numbers counted across partitions.
+  SkippedLines skipped_lines();
 
   std::atomic<i64> lines{0};
   std::atomic<i64> input_bytes{0};

@@ -66,9 +66,17 @@ struct CountStats {
   std::vector<WorkerStats> workers;  // process executor only
 };
 
+/// What --on-error skip left out.
+struct SkippedLines {
+  i64 count = 0;
+  /// The first MAX_NAMED_SKIPS in input order, as "path:line: reason".
+  std::vector<std::string> first;
+};
+
 struct CountResult {
   FreqTable table;
   CountStats stats;
+  SkippedLines skipped;
 };
 
 /// Runs the count. Throws InputError for the earliest malformed line in
