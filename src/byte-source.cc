@@ -235,7 +235,7 @@ class IsalSource : public GzipSourceBase {
 std::unique_ptr<ByteSource> open_byte_source(const InputFile& in, Inflater inflater) {
   auto raw = std::make_unique<RawReader>(in);
   bool gzip = in.gzip;
-  if (in.path == "-") {
+  if (!in.seekable && !in.gzip) {  // a pipe or FIFO: sniffed on the stream itself
     std::string magic = raw->peek(2);
     gzip = magic.size() == 2 && u8(magic[0]) == 0x1f && u8(magic[1]) == 0x8b;
   }

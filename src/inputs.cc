@@ -29,12 +29,18 @@ static bool has_gzip_magic(int fd, const std::string& path) {
   return n == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
 }
 
+// A FIFO or device is only stat()ed here: opening it and closing it again
+// would let a writer that is already waiting see a broken pipe before the
+// reader opens it for real. Its gzip check happens on the stream.
 static void add_file(const std::string& path, std::vector<InputFile>& out) {
-  detail::UniqueFd fd(open_input(path));
   struct stat st;
-  if (fstat(fd.get(), &st) != 0) throw Error(fmt::format("cannot stat '{}': {}", path, errno_string()));
-  InputFile in{path, S_ISREG(st.st_mode), false, S_ISREG(st.st_mode) ? i64(st.st_size) : 0};
-  if (in.seekable) in.gzip = has_gzip_magic(fd.get(), path);
+  if (stat(path.c_str(), &st) != 0) throw Error(fmt::format("cannot open '{}': {}", path, errno_string()));
+  if (!S_ISREG(st.st_mode)) {
+    out.push_back({path, false, false, 0});
+    return;
+  }
+  detail::UniqueFd fd(open_input(path));
+  InputFile in{path, true, has_gzip_magic(fd.get(), path), i64(st.st_size)};
   if (in.gzip) in.seekable = false;
   out.push_back(std::move(in));
 }
