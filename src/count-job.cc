@@ -32,8 +32,53 @@ static bool has_sequential_input(const std::vector<InputFile>& inputs) {
   return std::any_of(inputs.begin(), inputs.end(), [](const InputFile& f) { return !f.seekable; });
 }
 
+// The first bytes of a file or gzip file, enough to tell its format.
+static std::string read_head(const InputFile& in, Inflater inflater) {
+  constexpr i64 HEAD_BYTES = 64 << 10;
+  std::string head(HEAD_BYTES, '\0');
+  i64 n = 0;
+  if (in.seekable) {
+    UniqueFd fd(open_input(in.path));
+    ssize_t got = pread(fd.get(), head.data(), HEAD_BYTES, 0);
+    if (got < 0) throw Error(fmt::format("cannot read '{}': {}", in.path, errno_string()));
+    n = got;
+  } else {
+    std::unique_ptr<ByteSource> source = open_byte_source(in, inflater);
+    while (n < HEAD_BYTES) {
+      i64 got = source->read(head.data() + n, HEAD_BYTES - n);
+      if (got == 0) break;
+      n += got;
+    }
+  }
+  head.resize(n);
+  return head;
+}
+
+static bool years_filtered(const YearFilter& y) {
+  return y.since != YearFilter{}.since || y.until != YearFilter{}.until;
+}
+
+void CountJob::resolve_format(InputFile& in, std::string_view head) const {
+  in.format = opts.format != Format::automatic ? opts.format : detect_format(head, in.path);
+  if (in.format == Format::text && (years_filtered(opts.years) || opts.keys.by_year))
+    throw Error(
+        fmt::format("'{}' is text, which has no years: --since, --until and --by-year apply to "
+                    "v1, v2 and v3 files",
+                    in.path == "-" ? "<stdin>" : in.path));
+  if (in.format != Format::text && (opts.ngram != 1 || opts.tokenizer != Tokenizer::whitespace))
+    throw Error(
+        fmt::format("'{}' is {}, whose n-grams are counted as they are: --ngram and --tokenizer "
+                    "apply to text (-f text)",
+                    in.path == "-" ? "<stdin>" : in.path, format_name(in.format)));
+}
+
 CountJob::CountJob(const CountOptions& options, std::vector<InputFile> in, int workers)
     : opts(options), inputs(std::move(in)), jobs(workers) {
+  map_options = {opts.years, opts.on_error, opts.keys, opts.tokenizer, opts.ngram};
+  // A pipe cannot be peeked at: its format waits for its first chunk.
+  for (InputFile& f : inputs)
+    if (f.seekable || f.gzip)
+      resolve_format(f, opts.format == Format::automatic ? read_head(f, opts.inflater) : "");
   partition_size = opts.partition_size > 0 ? opts.partition_size
                                            : default_partition_size(estimated_input_bytes(inputs), jobs,
                                                                     has_sequential_input(inputs));
@@ -116,10 +161,11 @@ static void finish_map(CountJob& job, i64 file_index, i64 index, MapOutcome& out
   job.progress.bytes_done.fetch_add(file_bytes, std::memory_order_relaxed);
 }
 
-// Parses one piece of text, adding its lines and error to `outcome`.
-static bool map_piece(CountJob& job, std::string_view text, FreqTable& table, MapOutcome& outcome) {
+// Parses one piece of text of input `file`, adding its lines and error to
+// `outcome`.
+static bool map_piece(CountJob& job, i64 file, std::string_view text, FreqTable& table, MapOutcome& outcome) {
   i64 start = now_ns();
-  MapOutcome piece = map_v2(text, job.opts.years, table, job.opts.on_error);
+  MapOutcome piece = map_text(job.inputs[file].format, text, job.map_options, table);
   job.map_ns += now_ns() - start;
   job.input_bytes += text.size();
   job.progress.bytes_parsed.fetch_add(text.size(), std::memory_order_relaxed);
@@ -142,7 +188,7 @@ FreqTable map_partition(CountJob& job, const Partition& part) {
     std::string_view text;
     bool more = reader.next(text);
     job.read_ns += now_ns() - start;
-    if (!more || !map_piece(job, text, table, outcome)) break;
+    if (!more || !map_piece(job, part.file_index, text, table, outcome)) break;
   }
   finish_map(job, part.file_index, part.index, outcome, table, part.end - part.begin);
   return table;
@@ -151,7 +197,7 @@ FreqTable map_partition(CountJob& job, const Partition& part) {
 FreqTable map_chunk(CountJob& job, i64 file_index, i64 index, std::string_view text) {
   FreqTable table;
   MapOutcome outcome(job.opts.on_error);
-  map_piece(job, text, table, outcome);
+  map_piece(job, file_index, text, table, outcome);
   finish_map(job, file_index, index, outcome, table, 0);
   return table;
 }
@@ -170,6 +216,9 @@ bool StreamReader::next(i64& index, ChunkBuffer& out) {
     }
     i64 offset = 0;
     bool got = chunker_->next(out, offset);
+    InputFile& in = job_.inputs[file_index_];
+    if (got && in.format == Format::automatic)
+      job_.resolve_format(in, std::string_view(out.data.get(), out.size));
     i64 consumed = source_->consumed();
     job_.progress.bytes_done.fetch_add(consumed - consumed_, std::memory_order_relaxed);
     consumed_ = consumed;

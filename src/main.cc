@@ -15,6 +15,7 @@
 #include "ngfreq/amdahl.h"
 #include "ngfreq/count.h"
 #include "ngfreq/generate.h"
+#include "ngfreq/key-sink.h"
 #include "ngfreq/output.h"
 #include "ngfreq/plot.h"
 #include "ngfreq/process-pool.h"
@@ -100,18 +101,49 @@ struct CountCli {
   std::string progress = "auto";
   std::string inflater = "auto";
   std::string on_error = "fail";
+  std::string format = "auto";
+  std::string tokenizer = "whitespace";
+  std::string tags = "keep";
+  std::string output_format = "tsv";
+  u64 min_count = 0;
   std::string partition_size;
   i64 since = 0, until = 0;
 };
 
 void add_count_command(CLI::App& app, CountCli& c) {
-  CLI::App* cmd = app.add_subcommand("count", "Count n-gram totals in Google Books files (v2 format)");
+  CLI::App* cmd =
+      app.add_subcommand("count", "Count n-gram totals in Google Books files (v1, v2, v3) or plain text");
   cmd->add_option("inputs", c.opts.inputs, "Files (plain or gzip), directories, or - for stdin")->required();
+  cmd->add_option("-f,--format", c.format,
+                  "auto (each file's from its first line), v1 (2009), v2 (2012), v3 (2020) or text")
+      ->check(CLI::IsMember({"auto", "v1", "v2", "v3", "text"}))
+      ->capture_default_str();
+  cmd->add_option("--tokenizer", c.tokenizer,
+                  "Text: whitespace (split as Python's bytes.split()) or word (runs of Unicode letters, "
+                  "digits and apostrophes)")
+      ->check(CLI::IsMember({"whitespace", "word"}))
+      ->capture_default_str();
+  cmd->add_option("--ngram", c.opts.ngram, "Text: count runs of N consecutive words within a line")
+      ->check(CLI::Range(1, 100))
+      ->capture_default_str();
+  cmd->add_flag("--ignore-case", c.opts.keys.ignore_case,
+                "Merge case variants (Unicode case folding; tag suffixes kept)");
+  cmd->add_option("--tags", c.tags,
+                  "POS tags: keep every entry, drop entries with a tagged token (Aardvark_NOUN) or a "
+                  "placeholder (_NOUN_, _START_), or only those")
+      ->check(CLI::IsMember({"keep", "drop", "only"}))
+      ->capture_default_str();
+  cmd->add_flag("--by-year", c.opts.keys.by_year, "Totals per n-gram and year: rows ngram, year, total");
   cmd->add_option("-w,--word", c.words, "Print the total of this n-gram (repeatable)");
   cmd->add_option("-t,--top", c.top, "Print the K n-grams with the largest totals")
       ->check(CLI::Range(i64(1), i64(1) << 40));
   cmd->add_option("-o,--output", c.output, "Write every n-gram and its total, sorted by bytes, to FILE");
-  cmd->add_flag("--volumes", c.volumes, "Add the volume_count total as a third column");
+  cmd->add_option("--min-count", c.min_count, "Leave totals below N out of --top, -o and the default top 10");
+  cmd->add_option("--output-format", c.output_format,
+                  "Rows as tsv, csv (RFC 4180, with a header) or jsonl (JSON Lines)")
+      ->check(CLI::IsMember({"tsv", "csv", "jsonl"}))
+      ->capture_default_str();
+  cmd->add_flag("--volumes", c.volumes, "Add the volume_count total as a column");
   cmd->add_option("--since", c.since, "Count only years >= YEAR");
   cmd->add_option("--until", c.until, "Count only years <= YEAR");
   cmd->add_option("-e,--executor", c.executor, "serial, thread or process")
@@ -144,6 +176,25 @@ void add_count_command(CLI::App& app, CountCli& c) {
       ->group("");  // hidden: for benchmarks and tests
 }
 
+// -w W: its row, 0 when absent; with --by-year a row for each year it has,
+// in year order (none when absent: there is no year to print).
+void append_word_rows(std::string& text, const RowLayout& layout, const FreqTable& table,
+                      const std::string& word) {
+  if (!layout.by_year) {
+    const Entry* e = table.find(word);
+    format_row(text, layout, word, 0, e ? e->count : 0, e ? e->volumes : 0);
+    return;
+  }
+  std::vector<const Entry*> years;
+  for (int s = 0; !table.empty() && s < FreqTable::NUM_SHARDS; s++)
+    for (const Entry& e : table.shard(s).entries())
+      if (split_year_key(e.key_view()).first == word) years.push_back(&e);
+  std::sort(years.begin(), years.end(), [](const Entry* a, const Entry* b) {
+    return split_year_key(a->key_view()).second < split_year_key(b->key_view()).second;
+  });
+  for (const Entry* e : years) format_row(text, layout, e->key_view(), e->count, e->volumes);
+}
+
 // --on-error skip: how many lines were left out, and where the first were.
 void report_skipped_lines(const SkippedLines& s) {
   if (s.count == 0) return;
@@ -168,6 +219,22 @@ void run_count_command(CLI::App& cmd, CountCli& c) {
                : c.inflater == "zlib" ? Inflater::zlib
                                       : Inflater::automatic;
   o.on_error = c.on_error == "skip" ? OnError::skip : OnError::fail;
+  o.format = c.format == "v1"     ? Format::v1
+             : c.format == "v2"   ? Format::v2
+             : c.format == "v3"   ? Format::v3
+             : c.format == "text" ? Format::text
+                                  : Format::automatic;
+  o.tokenizer = c.tokenizer == "word" ? Tokenizer::word : Tokenizer::whitespace;
+  o.keys.tags = c.tags == "drop" ? TagFilter::drop : c.tags == "only" ? TagFilter::only : TagFilter::keep;
+  bool explicit_tsv = o.format != Format::automatic && o.format != Format::text;
+  if (explicit_tsv && (cmd.count("--ngram") || cmd.count("--tokenizer")))
+    throw UsageError(fmt::format("--ngram and --tokenizer apply to text, not to -f {}", c.format));
+  if (o.format == Format::text && (cmd.count("--since") || cmd.count("--until") || o.keys.by_year))
+    throw UsageError("text has no years: --since, --until and --by-year apply to v1, v2 and v3");
+  RowLayout layout{c.output_format == "csv"     ? RowFormat::csv
+                   : c.output_format == "jsonl" ? RowFormat::jsonl
+                                                : RowFormat::tsv,
+                   o.keys.by_year, c.volumes};
   if (!c.partition_size.empty()) o.partition_size = parse_size(c.partition_size, "--partition-size");
   if (cmd.count("--since")) o.years.since = c.since;
   if (cmd.count("--until")) o.years.until = c.until;
@@ -178,32 +245,37 @@ void run_count_command(CLI::App& cmd, CountCli& c) {
   if (!c.output.empty()) out = std::make_unique<OutputFile>(c.output);
 
   CountResult result = run_count(o);
+  std::string summary_on_stderr;
   auto output_start = std::chrono::steady_clock::now();
   const FreqTable& table = result.table;
 
-  std::string text;
-  for (const std::string& w : c.words) {
-    const Entry* e = table.find(w);
-    format_row(text, w, e ? e->count : 0, e ? e->volumes : 0, c.volumes);
-  }
+  std::string text;  // the rows for stdout
+  for (const std::string& w : c.words) append_word_rows(text, layout, table, w);
   bool default_output = c.words.empty() && c.top == 0 && c.output.empty();
   i64 top = default_output ? 10 : c.top;
-  for (const Entry* e : top_entries(table, top))
-    format_row(text, e->key_view(), e->count, e->volumes, c.volumes);
+  for (const Entry* e : top_entries(table, top, c.min_count))
+    format_row(text, layout, e->key_view(), e->count, e->volumes);
   if (default_output) {
     u128 total = 0;
     for (int s = 0; !table.empty() && s < FreqTable::NUM_SHARDS; s++)
       for (const Entry& e : table.shard(s).entries()) total += e.count;
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    text += fmt::format("{} distinct n-grams, {} matches in {} lines ({:.1f} MB) in {:.2f} s\n", table.size(),
-                        u128_string(total), result.stats.lines, result.stats.input_bytes / 1e6, secs);
+    // The summary is for people: on stderr when stdout is CSV or JSON, so
+    // that a parser reads rows only.
+    std::string summary =
+        fmt::format("{} distinct {}, {} matches in {} lines ({:.1f} MB) in {:.2f} s\n", table.size(),
+                    o.keys.by_year ? "(n-gram, year) pairs" : "n-grams", u128_string(total),
+                    result.stats.lines, result.stats.input_bytes / 1e6, secs);
+    (layout.format == RowFormat::tsv ? text : summary_on_stderr) += summary;
   }
-  fmt::print("{}", text);
+  if (!text.empty()) fmt::print("{}{}", layout.format == RowFormat::tsv ? "" : header_line(layout), text);
   std::fflush(stdout);
+  if (!summary_on_stderr.empty()) fmt::print(stderr, "{}", summary_on_stderr);
 
   if (out) {
-    std::vector<const Entry*> all = sorted_entries(table);
-    write_rows(*out, all, c.volumes);
+    std::vector<const Entry*> all = sorted_entries(table, c.min_count);
+    out->write(header_line(layout));
+    write_rows(*out, layout, all);
     out->commit();
   }
   report_skipped_lines(result.skipped);

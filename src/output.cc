@@ -4,7 +4,6 @@
 // into its own buffer, written in order.
 #include "ngfreq/output.h"
 
-#include <fmt/format.h>
 #include <tbb/parallel_for.h>
 #include <tbb/parallel_sort.h>
 
@@ -23,12 +22,13 @@ static bool rank_less(const Entry* a, const Entry* b) {
   return key_less(a, b);
 }
 
-std::vector<const Entry*> top_entries(const FreqTable& table, i64 k) {
+std::vector<const Entry*> top_entries(const FreqTable& table, i64 k, u64 min_count) {
   if (table.empty() || k <= 0) return {};
   std::vector<std::vector<const Entry*>> best(FreqTable::NUM_SHARDS);
   tbb::parallel_for(0, FreqTable::NUM_SHARDS, [&](int s) {
     std::vector<const Entry*>& v = best[s];
-    for (const Entry& e : table.shard(s).entries()) v.push_back(&e);
+    for (const Entry& e : table.shard(s).entries())
+      if (e.count >= min_count) v.push_back(&e);
     if (i64(v.size()) > k) {
       std::nth_element(v.begin(), v.begin() + k, v.end(), rank_less);
       v.resize(k);
@@ -41,28 +41,18 @@ std::vector<const Entry*> top_entries(const FreqTable& table, i64 k) {
   return all;
 }
 
-std::vector<const Entry*> sorted_entries(const FreqTable& table) {
+std::vector<const Entry*> sorted_entries(const FreqTable& table, u64 min_count) {
   std::vector<const Entry*> all;
   if (table.empty()) return all;
   all.reserve(table.size());
   for (int s = 0; s < FreqTable::NUM_SHARDS; s++)
-    for (const Entry& e : table.shard(s).entries()) all.push_back(&e);
+    for (const Entry& e : table.shard(s).entries())
+      if (e.count >= min_count) all.push_back(&e);
   tbb::parallel_sort(all.begin(), all.end(), key_less);
   return all;
 }
 
-void format_row(std::string& out, std::string_view ngram, u64 total, u64 volumes, bool with_volumes) {
-  out.append(ngram);
-  out += '\t';
-  fmt::format_to(std::back_inserter(out), "{}", total);
-  if (with_volumes) {
-    out += '\t';
-    fmt::format_to(std::back_inserter(out), "{}", volumes);
-  }
-  out += '\n';
-}
-
-void write_rows(OutputFile& out, std::span<const Entry* const> entries, bool with_volumes) {
+void write_rows(OutputFile& out, const RowLayout& layout, std::span<const Entry* const> entries) {
   // Rows a block: big enough to amortise a task, small enough that a few
   // blocks in flight stay a few MB.
   constexpr i64 BLOCK = 64 * 1024;
@@ -74,7 +64,7 @@ void write_rows(OutputFile& out, std::span<const Entry* const> entries, bool wit
     tbb::parallel_for(i64(0), blocks, [&](i64 b) {
       i64 from = base + b * BLOCK, to = std::min(n, from + BLOCK);
       for (i64 i = from; i < to; i++)
-        format_row(text[b], entries[i]->key_view(), entries[i]->count, entries[i]->volumes, with_volumes);
+        format_row(text[b], layout, entries[i]->key_view(), entries[i]->count, entries[i]->volumes);
     });
     for (const std::string& t : text) out.write(t);
   }

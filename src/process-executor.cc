@@ -66,6 +66,9 @@ struct TaskMessage {
   i64 end = 0;    // map_chunk: the chunk's size in its memfd
   i64 first = 0;  // map_partition: job.partitions[first, first + count)
   i64 count = 0;
+  // map_chunk: the stream's format, which the parent learnt from its first
+  // chunk after the workers were forked.
+  Format format = Format::automatic;
 };
 
 // Tiny partitions are handed out in batches of consecutive partitions of
@@ -215,6 +218,7 @@ UniqueFd run_map(CountJob& job, const TaskMessage& t, std::vector<UniqueFd>& fds
   } else {
     if (fds.size() != 1) throw Error("map task without its chunk");
     Mapping chunk = Mapping::read_whole(fds[0].get(), t.end);
+    job.inputs[t.file_index].format = t.format;
     table = map_chunk(job, t.file_index, t.index, std::string_view(chunk.data(), chunk.size()));
     reports = job.take_reports();
     r.bytes_mapped = chunk.size();
@@ -382,7 +386,7 @@ bool ProcessExecutor::read_chunk(Task& t) {
         free_chunks_.pop_back();
       }
       write_memfd(t.chunk.get(), std::string_view(chunk.data.get(), chunk.size));
-      t.msg = {TaskKind::map_chunk, 0, 0, file, index, 0, chunk.size, 0, 0};
+      t.msg = {TaskKind::map_chunk, 0, 0, file, index, 0, chunk.size, 0, 0, job_.inputs[file].format};
       job_.buffers.give_back(std::move(chunk));
       return true;
     }
@@ -422,7 +426,8 @@ bool ProcessExecutor::next_task(Task& t) {
              p.begin,
              job_.partitions[next_partition_ + count - 1].end,
              next_partition_,
-             count};
+             count,
+             Format::automatic};
     next_partition_ += count;
     return true;
   }
@@ -449,7 +454,7 @@ bool ProcessExecutor::next_task(Task& t) {
       level.pop_back();
     }
   if (group.size() >= 2) {
-    t.msg = {TaskKind::merge, 0, 0, 0, 0, 0, 0, 0, i64(group.size())};
+    t.msg = {TaskKind::merge, 0, 0, 0, 0, 0, 0, 0, i64(group.size()), Format::automatic};
     t.inputs = std::move(group);
     return true;
   }
@@ -475,7 +480,7 @@ void ProcessExecutor::add_table(Table t) {
   level.push_back(std::move(t));
   if (i64(level.size()) < fan_in_ || job_.failed()) return;
   Task merge;
-  merge.msg = {TaskKind::merge, 0, 0, 0, 0, 0, 0, 0, i64(level.size())};
+  merge.msg = {TaskKind::merge, 0, 0, 0, 0, 0, 0, 0, i64(level.size()), Format::automatic};
   merge.inputs = std::move(level);
   level.clear();
   ready_.push_front(std::move(merge));

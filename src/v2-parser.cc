@@ -1,8 +1,11 @@
-// The v2 map loop. In Google's files the lines of one n-gram are consecutive
-// (one per year), so the loop keeps a running total for the current key and
-// touches the hash table only when the key changes: for the real data that
-// is about once per 50 lines. The key comparison checks the previous key
-// followed by TAB, which also proves the key field ends where it did before.
+// The map loop of the formats with one line per n-gram and year: v2, and
+// v1, which has a page_count between match_count and volume_count. In
+// Google's files the lines of one n-gram are consecutive (one per year), so
+// the loop keeps a running total for the current key and touches the hash
+// table only when the key changes: for the real data that is about once per
+// 50 lines. The key comparison checks the previous key followed by TAB,
+// which also proves the key field ends where it did before. With --by-year
+// every line is its own key.
 //
 // Numbers are parsed by hand: no locale, no allocation, and a count of more
 // than 64 bits is detected instead of wrapped.
@@ -12,7 +15,10 @@
 
 #include <cstring>
 
+#include "ngfreq/field-parsing.h"
+#include "ngfreq/formats.h"
 #include "ngfreq/hash.h"
+#include "ngfreq/key-sink.h"
 
 namespace ngfreq {
 
@@ -28,6 +34,8 @@ enum class Fault {
   year_range,
   bad_match,
   match_too_big,
+  bad_pages,
+  pages_too_big,
   bad_volumes,
   volumes_too_big,
 };
@@ -38,45 +46,6 @@ i64 count_fields(std::string_view line) {
   return n;
 }
 
-// The length of the valid UTF-8 sequence at the start of s (2 to 4), or 0.
-size_t utf8_sequence(std::string_view s) {
-  u8 lead = s[0];
-  size_t n = lead >= 0xc2 && lead <= 0xdf   ? 2
-             : lead >= 0xe0 && lead <= 0xef ? 3
-             : lead >= 0xf0 && lead <= 0xf4 ? 4
-                                            : 0;
-  if (n == 0 || s.size() < n) return 0;
-  for (size_t i = 1; i < n; i++)
-    if ((u8(s[i]) & 0xc0) != 0x80) return 0;
-  return n;
-}
-
-// A field as it may appear in a one-line message: cut after MAX bytes (not
-// inside a character), control bytes and bytes that are not UTF-8 escaped
-// as \xNN, so that binary garbage cannot garble a terminal.
-std::string excerpt(std::string_view s) {
-  constexpr size_t MAX = 40;
-  std::string out;
-  size_t i = 0;
-  while (i < s.size() && i < MAX) {
-    u8 c = s[i];
-    size_t n = c >= 0x80 ? utf8_sequence(s.substr(i)) : 1;
-    if (n > 1 && i + n <= MAX) {
-      out += s.substr(i, n);
-      i += n;
-      continue;
-    }
-    if (n > 1) break;  // the character would cross the cut
-    if (c < 0x20 || c >= 0x7f)
-      out += fmt::format("\\x{:02x}", c);
-    else
-      out += char(c);
-    i++;
-  }
-  if (i < s.size()) out += "...";
-  return out;
-}
-
 // The field that ends the first run of digits starting at `p` (or the whole
 // rest of the line when the number is the last field).
 std::string_view field_at(const char* p, const char* line_end) {
@@ -85,18 +54,20 @@ std::string_view field_at(const char* p, const char* line_end) {
   return {p, size_t(q - p)};
 }
 
-std::string describe(Fault f, std::string_view line, const char* at, const char* line_end) {
+std::string describe(Fault f, int fields, std::string_view line, const char* at, const char* line_end) {
   std::string_view field = field_at(at, line_end);
   switch (f) {
   case Fault::fields:
     if (line.empty()) return "empty line";
-    return fmt::format("expected 4 tab-separated fields, got {}", count_fields(line));
+    return fmt::format("expected {} tab-separated fields, got {}", fields, count_fields(line));
   case Fault::empty_ngram: return "empty n-gram";
   case Fault::nul_byte: return "NUL byte in n-gram";
   case Fault::bad_year: return fmt::format("year '{}' is not a number", excerpt(field));
   case Fault::year_range: return fmt::format("year {} is out of range 0-{}", excerpt(field), MAX_YEAR);
   case Fault::bad_match: return fmt::format("match_count '{}' is not a non-negative integer", excerpt(field));
   case Fault::match_too_big: return fmt::format("match_count {} does not fit in 64 bits", excerpt(field));
+  case Fault::bad_pages: return fmt::format("page_count '{}' is not a non-negative integer", excerpt(field));
+  case Fault::pages_too_big: return fmt::format("page_count {} does not fit in 64 bits", excerpt(field));
   case Fault::bad_volumes:
     return fmt::format("volume_count '{}' is not a non-negative integer", excerpt(field));
   case Fault::volumes_too_big: return fmt::format("volume_count {} does not fit in 64 bits", excerpt(field));
@@ -105,23 +76,29 @@ std::string describe(Fault f, std::string_view line, const char* at, const char*
   return "malformed line";
 }
 
-// Parses an unsigned decimal at p, which must be followed by `stop` (or, for
-// the last field, by LF, CR LF or the end of text). Returns false with the
-// fault to report if the field is empty, has another byte or overflows.
-inline bool parse_u64(const char*& p, const char* end, u64& out) {
+// Parses a count field at p: a middle field must end in TAB (p is left past
+// it), the last one must end the line (p is left at the next line). Returns
+// the fault to report, if any.
+inline Fault parse_count(const char*& p, const char* end, u64& v, bool last, Fault bad, Fault too_big) {
   const char* start = p;
-  u64 v = 0;
-  while (p < end && unsigned(*p - '0') < 10) {
-    // 19 digits always fit; only longer numbers need an overflow check.
-    if (p - start >= 19) {
-      if (__builtin_mul_overflow(v, 10, &v) || __builtin_add_overflow(v, u64(*p - '0'), &v)) return false;
-    } else {
-      v = v * 10 + u64(*p - '0');
-    }
+  if (!parse_u64(p, end, v)) return too_big;
+  if (!last) {
+    if (p == start || p >= end || *p != '\t')
+      return (p > start && p < end && (*p == '\n' || *p == '\r')) ? Fault::fields : bad;
     p++;
+    return Fault::none;
   }
-  out = v;
-  return true;
+  if (p == start) return (p < end && *p == '\t') ? Fault::fields : bad;
+  if (p < end && *p == '\n') {
+    p++;
+  } else if (p + 1 < end && p[0] == '\r' && p[1] == '\n') {
+    p += 2;
+  } else if (p == end || (p + 1 == end && *p == '\r')) {
+    p = end;
+  } else {
+    return *p == '\t' ? Fault::fields : bad;
+  }
+  return Fault::none;
 }
 
 // Whether the n bytes at a and b are equal. Inlined for the short keys that
@@ -145,10 +122,13 @@ inline bool same_bytes(const char* a, const char* b, size_t n) {
   return std::memcmp(a, b, n) == 0;
 }
 
-}  // namespace
-
-MapOutcome map_v2(std::string_view text, const YearFilter& years, FreqTable& table, OnError on_error) {
-  MapOutcome out(on_error);
+// V1: a page_count field between match_count and volume_count.
+template <bool V1> MapOutcome map_lines(std::string_view text, const MapOptions& opts, FreqTable& table) {
+  constexpr int FIELDS = V1 ? 5 : 4;
+  MapOutcome out(opts.on_error);
+  const YearFilter& years = opts.years;
+  const bool by_year = opts.keys.by_year;
+  KeySink sink(opts.keys, table);
   const char* p = text.data();
   const char* const end = text.data() + text.size();
 
@@ -160,11 +140,8 @@ MapOutcome map_v2(std::string_view text, const YearFilter& years, FreqTable& tab
   bool key_overflow = false;
 
   auto flush = [&] {
-    if (key_seen) {
-      std::string_view k(key, key_len);
-      u64 hash = hash_key(k);
-      table.add(k, hash, key_overflow ? COUNT_OVERFLOW : key_count, key_volumes);
-    }
+    if (key_seen)
+      sink.add(std::string_view(key, key_len), 0, key_overflow ? COUNT_OVERFLOW : key_count, key_volumes);
     key_count = key_volumes = 0;
     key_seen = key_overflow = false;
   };
@@ -194,7 +171,7 @@ MapOutcome map_v2(std::string_view text, const YearFilter& years, FreqTable& tab
       }
     }
 
-    u64 year = 0, match = 0, volumes = 0;
+    u64 year = 0, match = 0, pages = 0, volumes = 0;
     if (fault == Fault::none) {
       // Field 2: the year.
       fault_at = p;
@@ -212,31 +189,16 @@ MapOutcome map_v2(std::string_view text, const YearFilter& years, FreqTable& tab
         fault = Fault::year_range;
       } else {
         p++;
-        // Field 3: match_count.
+        // The counts; volume_count ends the line.
         fault_at = p;
-        start = p;
-        if (!parse_u64(p, end, match)) {
-          fault = Fault::match_too_big;
-        } else if (p == start || p >= end || *p != '\t') {
-          fault = (p > start && p < end && (*p == '\n' || *p == '\r')) ? Fault::fields : Fault::bad_match;
-        } else {
-          p++;
-          // Field 4: volume_count, the last field.
+        fault = parse_count(p, end, match, false, Fault::bad_match, Fault::match_too_big);
+        if (V1 && fault == Fault::none) {
           fault_at = p;
-          start = p;
-          if (!parse_u64(p, end, volumes)) {
-            fault = Fault::volumes_too_big;
-          } else if (p == start) {
-            fault = (p < end && *p == '\t') ? Fault::fields : Fault::bad_volumes;
-          } else if (p < end && *p == '\n') {
-            p++;
-          } else if (p + 1 < end && p[0] == '\r' && p[1] == '\n') {
-            p += 2;
-          } else if (p == end || (p + 1 == end && *p == '\r')) {
-            p = end;
-          } else {
-            fault = *p == '\t' ? Fault::fields : Fault::bad_volumes;
-          }
+          fault = parse_count(p, end, pages, false, Fault::bad_pages, Fault::pages_too_big);
+        }
+        if (fault == Fault::none) {
+          fault_at = p;
+          fault = parse_count(p, end, volumes, true, Fault::bad_volumes, Fault::volumes_too_big);
         }
       }
     }
@@ -249,7 +211,8 @@ MapOutcome map_v2(std::string_view text, const YearFilter& years, FreqTable& tab
       // On failure the totals gathered so far are discarded by the caller,
       // so the pending key need not be flushed. A skipped line adds nothing:
       // if it started a new key, that key has no counted year yet.
-      if (!out.malformed({line - text.data(), out.lines, describe(fault, l, fault_at, line_end)})) return out;
+      if (!out.malformed({line - text.data(), out.lines, describe(fault, FIELDS, l, fault_at, line_end)}))
+        return out;
       out.lines++;
       p = line_end == end ? end : line_end + 1;
       continue;
@@ -257,13 +220,34 @@ MapOutcome map_v2(std::string_view text, const YearFilter& years, FreqTable& tab
 
     out.lines++;
     if (years.accepts(i64(year))) {
-      key_seen = true;
-      key_overflow |= !add_count(key_count, match);
-      add_count(key_volumes, volumes);
+      if (by_year) {
+        sink.add(std::string_view(key, key_len), i64(year), match, volumes);
+      } else {
+        key_seen = true;
+        key_overflow |= !add_count(key_count, match);
+        add_count(key_volumes, volumes);
+      }
     }
   }
   flush();
   return out;
+}
+
+}  // namespace
+
+MapOutcome map_v2(std::string_view text, const YearFilter& years, FreqTable& table, OnError on_error) {
+  MapOptions opts;
+  opts.years = years;
+  opts.on_error = on_error;
+  return map_lines<false>(text, opts, table);
+}
+
+MapOutcome map_v2(std::string_view text, const MapOptions& opts, FreqTable& table) {
+  return map_lines<false>(text, opts, table);
+}
+
+MapOutcome map_v1(std::string_view text, const MapOptions& opts, FreqTable& table) {
+  return map_lines<true>(text, opts, table);
 }
 
 }  // namespace ngfreq

@@ -44,12 +44,18 @@ class CountJob {
 
   const CountOptions& opts;
   std::vector<InputFile> inputs;
+  /// What every parser is told, but the format, which is each input's.
+  MapOptions map_options;
   std::vector<Partition> partitions;  // of every seekable input
   std::vector<i64> stream_inputs;     // indexes of gzip and pipe inputs
   i64 partition_size = 0;
   int jobs = 1;
   ProgressCounters& progress = *shared_progress_;
   BufferPool buffers;
+
+  /// Sets `in.format` from its first bytes, unless -f named it; checks that
+  /// the options make sense for it. A pipe's is set from its first chunk.
+  void resolve_format(InputFile& in, std::string_view head) const;
 
   /// True once an error was seen earlier in input order than `order`: the
   /// work cannot change the outcome, so it is skipped.

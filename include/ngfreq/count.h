@@ -6,6 +6,7 @@
 
 #include "ngfreq/byte-source.h"
 #include "ngfreq/common.h"
+#include "ngfreq/formats.h"
 #include "ngfreq/freq-table.h"
 #include "ngfreq/progress.h"
 #include "ngfreq/reducer.h"
@@ -31,6 +32,13 @@ struct CountOptions {
   /// Tables a tree merge takes at once; 0 means default_fan_in(executor).
   int fan_in = 0;
   YearFilter years;
+  /// The input format; automatic: each file's from its first line.
+  Format format = Format::automatic;
+  /// --tags, --ignore-case, --by-year.
+  KeyOptions keys;
+  /// Text input: how lines split into words, and words an n-gram.
+  Tokenizer tokenizer = Tokenizer::whitespace;
+  int ngram = 1;
   /// What a malformed line does: fail the run, or be left out and reported.
   OnError on_error = OnError::fail;
   ProgressMode progress = ProgressMode::automatic;

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "ngfreq/common.h"
+#include "ngfreq/formats.h"
 
 namespace ngfreq {
 
@@ -13,6 +14,9 @@ struct InputFile {
   bool seekable = true;  // a regular, uncompressed file: split into partitions
   bool gzip = false;     // detected from the first bytes, not the name
   i64 size = 0;          // bytes on disk (compressed size for gzip), 0 for streams
+  /// The format it is read as: resolved before the maps (a pipe's at its
+  /// first chunk), never automatic once mapping starts.
+  Format format = Format::automatic;
 };
 
 /// Expands files, directories (their regular files in name order, not

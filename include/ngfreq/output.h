@@ -9,21 +9,20 @@
 
 #include "ngfreq/freq-table.h"
 #include "ngfreq/output-file.h"
+#include "ngfreq/row-format.h"
 
 namespace ngfreq {
 
-/// The k entries with the largest totals, largest first, ties in byte order
-/// of the n-gram.
-std::vector<const Entry*> top_entries(const FreqTable& table, i64 k);
+/// The k entries with the largest totals (at least min_count), largest
+/// first, ties in byte order of the key.
+std::vector<const Entry*> top_entries(const FreqTable& table, i64 k, u64 min_count = 0);
 
-/// Every entry, sorted by the bytes of the n-gram (the order of
-/// `LC_ALL=C sort`).
-std::vector<const Entry*> sorted_entries(const FreqTable& table);
-
-/// Appends "ngram TAB total [TAB volumes] LF".
-void format_row(std::string& out, std::string_view ngram, u64 total, u64 volumes, bool with_volumes);
+/// Every entry with a total of at least min_count, sorted by the bytes of
+/// the key (the order of `LC_ALL=C sort`; a --by-year key sorts by n-gram,
+/// then year).
+std::vector<const Entry*> sorted_entries(const FreqTable& table, u64 min_count = 0);
 
 /// Writes `entries` as rows, formatting blocks in parallel.
-void write_rows(OutputFile& out, std::span<const Entry* const> entries, bool with_volumes);
+void write_rows(OutputFile& out, const RowLayout& layout, std::span<const Entry* const> entries);
 
 }  // namespace ngfreq

@@ -32,4 +32,8 @@ inline constexpr i64 MAX_YEAR = 9999;
 MapOutcome map_v2(std::string_view text, const YearFilter& years, FreqTable& table,
                   OnError on_error = OnError::fail);
 
+struct MapOptions;
+/// The same with the key options (formats.h).
+MapOutcome map_v2(std::string_view text, const MapOptions& opts, FreqTable& table);
+
 }  // namespace ngfreq
