@@ -231,6 +231,8 @@ void run_count_command(CLI::App& cmd, CountCli& c) {
     throw UsageError(fmt::format("--ngram and --tokenizer apply to text, not to -f {}", c.format));
   if (o.format == Format::text && (cmd.count("--since") || cmd.count("--until") || o.keys.by_year))
     throw UsageError("text has no years: --since, --until and --by-year apply to v1, v2 and v3");
+  if (o.format == Format::text && c.volumes)
+    throw UsageError("text has no volume counts: --volumes applies to v1, v2 and v3");
   RowLayout layout{c.output_format == "csv"     ? RowFormat::csv
                    : c.output_format == "jsonl" ? RowFormat::jsonl
                                                 : RowFormat::tsv,

@@ -198,6 +198,7 @@ cmp mixed want.mixed
 expect_exit 2 "$NGFREQ" count -f v2 --ngram 2 c.v2 2> err; grep -q 'ngram' err
 expect_exit 2 "$NGFREQ" count -f text --by-year t.txt 2> err
 expect_exit 2 "$NGFREQ" count -f text --since 1900 t.txt 2> err
+expect_exit 2 "$NGFREQ" count -f text --volumes t.txt 2> err
 expect_exit 2 "$NGFREQ" count --output-format xml c.v2 2> err
 expect_exit 1 "$NGFREQ" count --ngram 2 c.v2 2> err; grep -q 'c.v2' err
 printf '\nname\tage\tcity\n' > people.tsv
