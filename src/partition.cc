@@ -32,7 +32,10 @@ i64 default_partition_size(i64 total_bytes, int jobs, bool sequential) {
   constexpr i64 MAX_SEQUENTIAL_SIZE = 16 << 20;
   // Enough partitions a worker that one slow partition does not idle the rest.
   constexpr i64 PARTITIONS_PER_JOB = 8;
-  i64 size = total_bytes / (PARTITIONS_PER_JOB * std::max(jobs, 1));
+  // Rounded up: rounded down, the remainder became one more, tiny partition
+  // that ran alone after the rest (17 partitions for 2 jobs).
+  i64 parts = PARTITIONS_PER_JOB * std::max(jobs, 1);
+  i64 size = (total_bytes + parts - 1) / parts;
   return std::clamp(size, MIN_SIZE, sequential ? MAX_SEQUENTIAL_SIZE : MAX_SIZE);
 }
 

@@ -77,6 +77,100 @@ std::string parse_triples(const char* p, const char* end, std::vector<Triple>& o
   }
 }
 
+// Why the line [line, content_end) (without its line end) is malformed, or
+// "" with its triples in `triples`. The slow, thorough reading: it runs
+// only when the fast path below meets something unexpected.
+std::string check_line(const char* line, const char* content_end, std::vector<Triple>& triples) {
+  const char* tab = static_cast<const char*>(std::memchr(line, '\t', content_end - line));
+  if (content_end == line) return "empty line";
+  if (!tab)
+    return "expected an n-gram and year,match_count,volume_count triples separated by tabs, got 1 field";
+  if (tab == line) return "empty n-gram";
+  if (std::memchr(line, '\0', tab - line)) return "NUL byte in n-gram";
+  return parse_triples(tab + 1, content_end, triples);
+}
+
+// The TAB that ends a well-formed n-gram field at p, or nullptr.
+const char* ngram_end(const char* p, const char* end) {
+  const char* tab = static_cast<const char*>(std::memchr(p, '\t', end - p));
+  if (!tab || tab == p) return nullptr;
+  size_t n = tab - p;
+  if (std::memchr(p, '\n', n) || std::memchr(p, '\0', n)) return nullptr;
+  return tab;
+}
+
+// One line's totals over the years the filter accepts; an overflow is
+// noted as it happens and saturates at the end (add_count's contract).
+struct LineTotals {
+  u64 count = 0, volumes = 0;
+  bool seen = false, count_overflow = false, volumes_overflow = false;
+
+  void add(u64 match, u64 vols) {
+    seen = true;
+    count_overflow |= __builtin_add_overflow(count, match, &count);
+    volumes_overflow |= __builtin_add_overflow(volumes, vols, &volumes);
+  }
+  bool overflowed() const { return count_overflow || count == COUNT_OVERFLOW; }
+  u64 saturated_volumes() const { return volumes_overflow ? COUNT_OVERFLOW : volumes; }
+};
+
+// A year of four digits and the comma after it, the shape of nearly every
+// triple, with one 4-byte load; p..p+5 must be readable.
+inline bool four_digit_year(const char* p, u64& year) {
+  u32 x;
+  std::memcpy(&x, p, 4);
+  u32 d = x - 0x30303030u;
+  if (((d | (x + 0x46464646u)) & 0x80808080u) || p[4] != ',') return false;
+  year = (d & 0xff) * 1000 + (d >> 8 & 0xff) * 100 + (d >> 16 & 0xff) * 10 + (d >> 24);
+  return true;
+}
+
+// The fast path: reads the triples at p (just after the n-gram's TAB) in
+// one pass, leaving p at the next line. Accepted years go to `totals`, or
+// with by_year to `triples`. False at anything unexpected; the caller then
+// reads the line again with check_line, having added nothing yet.
+// The number at p, leaving p after it; false if there is none or it does
+// not fit in 64 bits.
+inline bool scan_number(const char*& p, const char* end, u64& v) {
+  if (end - p >= 8) {
+    if (int n = parse_short_u64(p, v)) {
+      p += n;
+      return true;
+    }
+  }
+  const char* start = p;
+  return parse_u64(p, end, v) && p > start;
+}
+
+bool scan_triples(const char*& p, const char* end, const MapOptions& opts, LineTotals& totals,
+                  std::vector<Triple>& triples) {
+  for (;;) {
+    u64 year = 0, match = 0, volumes = 0;
+    if (end - p >= 5 && four_digit_year(p, year)) {
+      p += 5;
+    } else {
+      if (!scan_number(p, end, year) || p == end || *p != ',' || year > u64(MAX_YEAR)) return false;
+      p++;
+    }
+    if (!scan_number(p, end, match) || p == end || *p != ',') return false;
+    p++;
+    if (!scan_number(p, end, volumes)) return false;
+    if (opts.years.accepts(i64(year))) {
+      if (opts.keys.by_year)
+        triples.push_back({i64(year), match, volumes});
+      else
+        totals.add(match, volumes);
+    }
+    if (p == end) return true;
+    char c = *p++;
+    if (c == '\t') continue;
+    if (c == '\n') return true;
+    if (c != '\r') return false;
+    if (p == end) return true;
+    return *p++ == '\n';
+  }
+}
+
 }  // namespace
 
 MapOutcome map_v3(std::string_view text, const MapOptions& opts, FreqTable& table) {
@@ -87,44 +181,35 @@ MapOutcome map_v3(std::string_view text, const MapOptions& opts, FreqTable& tabl
   const char* const end = text.data() + text.size();
   while (p < end) {
     const char* line = p;
-    const char* nl = static_cast<const char*>(std::memchr(p, '\n', end - p));
-    const char* line_end = nl ? nl : end;
-    p = nl ? nl + 1 : end;
-    const char* content_end = line_end > line && line_end[-1] == '\r' ? line_end - 1 : line_end;
-    const char* tab = static_cast<const char*>(std::memchr(line, '\t', content_end - line));
-
-    std::string reason;
-    if (content_end == line)
-      reason = "empty line";
-    else if (!tab)
-      reason = "expected an n-gram and year,match_count,volume_count triples separated by tabs, got 1 field";
-    else if (tab == line)
-      reason = "empty n-gram";
-    else if (std::memchr(line, '\0', tab - line))
-      reason = "NUL byte in n-gram";
-    else
-      reason = parse_triples(tab + 1, content_end, triples);
-    if (!reason.empty()) {
-      if (!out.malformed({line - text.data(), out.lines, std::move(reason)})) return out;
-      out.lines++;
-      continue;
-    }
-    out.lines++;
-
-    std::string_view ngram(line, tab - line);
-    u64 count = 0, volumes = 0;
-    bool seen = false, overflow = false;
-    for (const Triple& t : triples) {
-      if (!opts.years.accepts(t.year)) continue;
-      if (opts.keys.by_year) {
-        sink.add(ngram, t.year, t.match, t.volumes);
+    const char* tab = ngram_end(p, end);
+    LineTotals totals;
+    triples.clear();
+    if (tab) p = tab + 1;
+    if (!tab || !scan_triples(p, end, opts, totals, triples)) {
+      const char* nl = static_cast<const char*>(std::memchr(line, '\n', end - line));
+      const char* line_end = nl ? nl : end;
+      p = nl ? nl + 1 : end;
+      const char* content_end = line_end > line && line_end[-1] == '\r' ? line_end - 1 : line_end;
+      std::string reason = check_line(line, content_end, triples);
+      if (!reason.empty()) {
+        if (!out.malformed({line - text.data(), out.lines, std::move(reason)})) return out;
+        out.lines++;
         continue;
       }
-      seen = true;
-      overflow |= !add_count(count, t.match);
-      add_count(volumes, t.volumes);
+      // Well-formed after all (the fast path is only ever stricter): count
+      // what the thorough reading found.
+      tab = static_cast<const char*>(std::memchr(line, '\t', content_end - line));
+      std::erase_if(triples, [&](const Triple& t) { return !opts.years.accepts(t.year); });
+      if (!opts.keys.by_year) {
+        for (const Triple& t : triples) totals.add(t.match, t.volumes);
+        triples.clear();
+      }
     }
-    if (seen) sink.add(ngram, 0, overflow ? COUNT_OVERFLOW : count, volumes);
+    out.lines++;
+    std::string_view ngram(line, tab - line);
+    for (const Triple& t : triples) sink.add(ngram, t.year, t.match, t.volumes);
+    if (totals.seen)
+      sink.add(ngram, 0, totals.overflowed() ? COUNT_OVERFLOW : totals.count, totals.saturated_volumes());
   }
   return out;
 }

@@ -89,6 +89,13 @@ TEST(PartitionSize, DefaultGivesEightPartitionsPerJobWithinBounds) {
   EXPECT_EQ(default_partition_size(i64(100) << 30, 2), i64(32) << 20);
 }
 
+TEST(PartitionSize, SizesThatDoNotDivideEvenlyMakeNoExtraPartition) {
+  for (i64 total : {i64(208876665), i64(160 << 20) + 1, i64(17) << 20}) {
+    i64 size = default_partition_size(total, 2);
+    EXPECT_EQ(i64(plan_partitions(0, total, size).size()), 16) << total;
+  }
+}
+
 TEST(PartitionSize, StreamsStopAtSixteenMebibytes) {
   EXPECT_EQ(default_partition_size(i64(100) << 30, 2, true), i64(16) << 20);
   EXPECT_EQ(default_partition_size(i64(160) << 20, 2, true), i64(10) << 20);
