@@ -8,29 +8,43 @@
 # the median of REPEAT runs (default 3) after one warm-up; the page cache is
 # warm, so this measures ngfreq, not the disk.
 #
+# The v3 and text cases use about 200 MB generated inputs: v3 against the
+# same corpus as v2 (time per byte), text against `wc -w`.
+#
 #   bench/run.sh                      # everything
 #   CASES="plain" REPEAT=5 bench/run.sh
+#   CASES="v3 text" bench/run.sh
 #   EXTRA_EXECUTORS="process" bench/run.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ngfreq=${NGFREQ:-build/ngfreq}
 repeat=${REPEAT:-3}
-cases=${CASES:-"plain gzip"}
+cases=${CASES:-"plain gzip v3 text"}
 executors="thread ${EXTRA_EXECUTORS:-}"
 data=${DATA:-datasets/googlebooks-eng-all-1gram-20120701-a}
 mkdir -p bench/results datasets
 [ -x "$ngfreq" ] || { echo "build ngfreq first (cmake --build build)"; exit 1; }
-[ -f "$data" ] || "$ngfreq" generate --profile a -o "$data"
-[ -f "$data.gz" ] || "$ngfreq" generate --profile a --gzip -o "$data.gz"
-bytes=$(stat -c %s "$data")
+needs() { case " $cases " in *" $1 "*) return 0 ;; esac; return 1; }
+if needs plain || needs gzip; then
+  [ -f "$data" ] || "$ngfreq" generate --profile a -o "$data"
+  [ -f "$data.gz" ] || "$ngfreq" generate --profile a --gzip -o "$data.gz"
+fi
+v2_twin=datasets/bench-v2.tsv v3=datasets/bench-v3.tsv text=datasets/bench-text.txt
+if needs v3; then
+  # One corpus in both layouts: v3 holds it in about half the bytes.
+  [ -f "$v2_twin" ] || "$ngfreq" generate --size 420M --seed 11 -o "$v2_twin"
+  [ -f "$v3" ] || "$ngfreq" generate --format v3 --size 420M --seed 11 -o "$v3"
+fi
+needs text && { [ -f "$text" ] || "$ngfreq" generate --format text --size 200M --seed 11 -o "$text"; }
 csv=bench/results/count-$(date +%Y%m%d-%H%M%S).csv
 echo "case,command,jobs,median_wall_s,min_wall_s,max_wall_s,mb_per_s,peak_rss_mb" > "$csv"
 
-cat "$data" "$data.gz" > /dev/null  # warm the page cache
+for f in "$data" "$data.gz" "$v2_twin" "$v3" "$text"; do [ -f "$f" ] && cat "$f" > /dev/null; done  # warm the page cache
 timing=$(mktemp)
 trap 'rm -f "$timing"' EXIT
 
-# measure NAME JOBS COMMAND...: median wall time and the largest peak RSS.
+# measure NAME JOBS COMMAND...: median wall time and the largest peak RSS;
+# MB/s is $bytes over it. Sets $median.
 measure() {
   local name=$1 jobs=$2
   shift 2
@@ -46,7 +60,7 @@ measure() {
   done
   local sorted
   sorted=$(printf '%s\n' "${walls[@]}" | sort -n)
-  local median min max
+  local min max
   median=$(echo "$sorted" | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
   min=$(echo "$sorted" | head -n 1)
   max=$(echo "$sorted" | tail -n 1)
@@ -57,9 +71,36 @@ measure() {
   echo "$name,\"$*\",$jobs,$median,$min,$max,$mbps,$rss_mb" >> "$csv"
 }
 
-echo "ngfreq count on $data ($bytes bytes), $(nproc) cores, median of $repeat"
+echo "ngfreq count, $(nproc) cores, median of $repeat"
 echo "(MB/s is uncompressed bytes over wall time, for gzip too)"
 for c in $cases; do
+  if [ "$c" = v3 ]; then
+    bytes=$(stat -c %s "$v2_twin")
+    echo "-- v3 against v2: one corpus, v2 $bytes bytes, v3 $(stat -c %s "$v3") bytes"
+    for j in 1 2; do
+      measure "ngfreq -f v2 (v3's twin)" "$j" "$ngfreq" count -j "$j" --progress none -t 10 "$v2_twin"
+      v2_per_byte=$(awk -v s="$median" -v b="$bytes" 'BEGIN { print s / b }')
+      bytes=$(stat -c %s "$v3")
+      measure "ngfreq -f v3" "$j" "$ngfreq" count -j "$j" --progress none -t 10 "$v3"
+      awk -v s="$median" -v b="$bytes" -v r="$v2_per_byte" -v j="$j" \
+        'BEGIN { printf "   v3 time per byte / v2 time per byte, %d jobs: %.2f\n", j, s / b / r }'
+      bytes=$(stat -c %s "$v2_twin")
+    done
+    continue
+  fi
+  if [ "$c" = text ]; then
+    bytes=$(stat -c %s "$text")
+    echo "-- text: $text, $bytes bytes, $(wc -w < "$text") words"
+    measure "floor: wc -w" 1 wc -w "$text"
+    measure "floor: LC_ALL=C wc -w" 1 env LC_ALL=C wc -w "$text"
+    for j in 1 2; do
+      measure "ngfreq -f text" "$j" "$ngfreq" count -f text -j "$j" --progress none -t 10 "$text"
+    done
+    measure "ngfreq -f text --tokenizer word" 2 "$ngfreq" count -f text --tokenizer word -j 2 --progress none -t 10 "$text"
+    measure "ngfreq -f text --ignore-case" 2 "$ngfreq" count -f text --ignore-case -j 2 --progress none -t 10 "$text"
+    continue
+  fi
+  bytes=$(stat -c %s "$data")
   if [ "$c" = plain ]; then
     measure "floor: cat" 1 cat "$data"
     for ex in $executors; do for reduce in tree serial; do for j in 1 2; do
