@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <glob.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -64,6 +65,34 @@ static void add_directory(const std::string& dir, std::vector<InputFile>& out) {
   }
 }
 
+static void add_path(const std::string& path, std::vector<InputFile>& out) {
+  struct stat st;
+  if (stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
+    add_directory(path, out);
+  else
+    add_file(path, out);
+}
+
+// A quoted pattern ('eng-1-*.gz') that names no file itself: a corpus has
+// more files than a command line holds, so ngfreq expands it as the shell
+// would, in name order. No match is an error, not an empty run.
+static bool add_glob(const std::string& pattern, std::vector<InputFile>& out) {
+  struct stat st;
+  if (pattern.find_first_of("*?[") == std::string::npos || stat(pattern.c_str(), &st) == 0) return false;
+  glob_t g;
+  int rc = glob(pattern.c_str(), 0, nullptr, &g);
+  if (rc == GLOB_NOMATCH) throw Error(fmt::format("no file matches '{}'", pattern));
+  if (rc != 0) {
+    globfree(&g);
+    throw Error(
+        fmt::format("cannot expand '{}': {}", pattern, rc == GLOB_NOSPACE ? "out of memory" : "read error"));
+  }
+  std::vector<std::string> paths(g.gl_pathv, g.gl_pathv + g.gl_pathc);
+  globfree(&g);
+  for (const std::string& path : paths) add_path(path, out);
+  return true;
+}
+
 std::vector<InputFile> expand_inputs(const std::vector<std::string>& args) {
   std::vector<InputFile> out;
   for (const std::string& arg : args) {
@@ -71,11 +100,7 @@ std::vector<InputFile> expand_inputs(const std::vector<std::string>& args) {
       out.push_back({"-", false, false, 0});
       continue;
     }
-    struct stat st;
-    if (stat(arg.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
-      add_directory(arg, out);
-    else
-      add_file(arg, out);
+    if (!add_glob(arg, out)) add_path(arg, out);
   }
   return out;
 }

@@ -194,6 +194,18 @@ printf 'naïve zebra\n' > words.txt
   awk -F'\t' '{ s[$1] += $2 } END { for (k in s) printf "%s\t%.0f\n", k, s[k] }' | LC_ALL=C sort > want.mixed
 cmp mixed want.mixed
 
+# A quoted pattern is expanded by ngfreq (a corpus has more files than a
+# command line holds); no match is an error.
+mkdir parts
+cp c.v2 parts/p1.tsv
+cp c.v3.gz parts/p2.gz
+cp words.txt parts/other.txt
+"$NGFREQ" count -o globbed 'parts/p*'
+awk -F'\t' '{ printf "%s\t%.0f\n", $1, 2 * $2 }' want > want.globbed
+cmp globbed want.globbed
+expect_exit 1 "$NGFREQ" count 'parts/none*' 2> err
+grep -q "no file matches 'parts/none\*'" err
+
 # --- usage and detection errors.
 expect_exit 2 "$NGFREQ" count -f v2 --ngram 2 c.v2 2> err; grep -q 'ngram' err
 expect_exit 2 "$NGFREQ" count -f text --by-year t.txt 2> err
