@@ -973,15 +973,16 @@ struct Draw {
 
 /// Draws n-grams until their lines add up to about `target` bytes.
 Vocabulary choose_vocabulary(const Words& words, const YearModel& model, u64 seed, char lead, i64 target,
-                             const std::string& word_list) {
+                             const std::string& word_list, int n) {
   Vocabulary vocab;
   TextSet seen;
   seen.insert(ANCHOR_SURFACE);  // a later draw of it is a duplicate
   Variants anchor_variants;
   for (const Anchor& a : ANCHORS) anchor_variants.tags[anchor_variants.count++] = a.tag;
-  add_ngrams(vocab, ANCHOR_SURFACE, anchor_variants, seed, ANCHOR_DRAW);
+  // The anchors are 1-grams: a file of longer n-grams has none.
+  if (n == 1) add_ngrams(vocab, ANCHOR_SURFACE, anchor_variants, seed, ANCHOR_DRAW);
   i64 total = 0;
-  for (u16 k = 0; k < ANCHORS.size(); k++) {
+  for (u16 k = 0; n == 1 && k < ANCHORS.size(); k++) {
     vocab.ngrams[k].anchor = k + 1;
     measure(model, vocab, vocab.ngrams[k]);
     total += vocab.ngrams[k].bytes;
@@ -996,6 +997,11 @@ Vocabulary choose_vocabulary(const Words& words, const YearModel& model, u64 see
       for (u64 j = r.begin(); j < r.end(); j++) {
         Rng rng(text_seed(seed, first + j));
         draws[j].surface = make_surface(rng, words, lead);
+        for (int k = 1; k < n; k++) {
+          draws[j].surface += ' ';
+          draws[j].surface += make_surface(rng, words, 0);
+          if (rng.chance(0.3)) draws[j].surface += tag_text(pick_weighted(rng, TAGS));
+        }
         draws[j].variants = make_variants(rng);
       }
     });
@@ -1138,7 +1144,9 @@ std::vector<Block> plan_blocks(const Vocabulary& vocab) {
   return blocks;
 }
 
-void format_block(const YearModel& model, const Vocabulary& vocab, const Block& block, std::string& buf) {
+// v2: a line a year. v3: a line an n-gram, never longer than its v2 lines.
+void format_block(const YearModel& model, const Vocabulary& vocab, const Block& block, GenerateFormat format,
+                  std::string& buf) {
   buf.resize(block.bytes);
   char* p = buf.data();
   char* end = buf.data() + buf.size();
@@ -1146,27 +1154,36 @@ void format_block(const YearModel& model, const Vocabulary& vocab, const Block& 
     const Ngram& g = vocab.ngrams[i];
     std::string_view text = vocab.text(g);
     if (end - p < g.bytes) throw Error("generate: internal error: n-gram size changed");
-    model.generate(g.seed, vocab.total(g), [&](i64 year, i64 match, i64 volume) {
+    if (format == GenerateFormat::v3) {
       std::memcpy(p, text.data(), text.size());
       p += text.size();
+    }
+    model.generate(g.seed, vocab.total(g), [&](i64 year, i64 match, i64 volume) {
+      char sep = format == GenerateFormat::v3 ? ',' : '\t';
+      if (format == GenerateFormat::v2) {
+        std::memcpy(p, text.data(), text.size());
+        p += text.size();
+      }
       *p++ = '\t';
       std::memcpy(p, model.year_text(year).data(), 4);
       p += 4;
-      *p++ = '\t';
+      *p++ = sep;
       p = std::to_chars(p, end, match).ptr;
-      *p++ = '\t';
+      *p++ = sep;
       p = std::to_chars(p, end, volume).ptr;
-      *p++ = '\n';
+      if (format == GenerateFormat::v2) *p++ = '\n';
     });
+    if (format == GenerateFormat::v3) *p++ = '\n';
   }
-  if (p != end) throw Error("generate: internal error: block size changed");
+  if (format == GenerateFormat::v2 && p != end) throw Error("generate: internal error: block size changed");
+  buf.resize(p - buf.data());
 }
 
-/// Formats the sorted vocabulary block by block in parallel and writes the
-/// blocks in order. At most a few blocks a thread are in flight; block b
-/// uses buffer b % in_flight, free again because blocks leave in order.
-GenerateSummary write_corpus(const YearModel& model, const Vocabulary& vocab, const GenerateOptions& opts) {
-  std::vector<Block> blocks = plan_blocks(vocab);
+/// Formats blocks 0..count-1 in parallel (format(b, buf)) and writes them
+/// in order. At most a few blocks a thread are in flight; block b uses
+/// buffer b % in_flight, free again because blocks leave in order.
+/// Returns the bytes written (before gzip).
+template <class FormatBlock> i64 write_blocks(const GenerateOptions& opts, i64 count, FormatBlock format) {
   i64 in_flight = BLOCKS_PER_THREAD_IN_FLIGHT * tbb::this_task_arena::max_concurrency();
   std::vector<std::string> buffers(in_flight);
 
@@ -1174,31 +1191,93 @@ GenerateSummary write_corpus(const YearModel& model, const Vocabulary& vocab, co
   std::unique_ptr<GzipWriter> gzip;
   if (opts.gzip) gzip = std::make_unique<GzipWriter>(out);
 
-  i64 next = 0;
+  i64 next = 0, bytes = 0;
   tbb::parallel_pipeline(
       in_flight,
       tbb::make_filter<void, i64>(tbb::filter_mode::serial_in_order, [&](tbb::flow_control& fc) -> i64 {
-        if (next == i64(blocks.size())) fc.stop();
+        if (next == count) fc.stop();
         return next++;
       }) & tbb::make_filter<i64, i64>(tbb::filter_mode::parallel, [&](i64 b) {
-        if (b < i64(blocks.size())) format_block(model, vocab, blocks[b], buffers[b % in_flight]);
+        if (b < count) format(b, buffers[b % in_flight]);
         return b;
       }) & tbb::make_filter<i64, void>(tbb::filter_mode::serial_in_order, [&](i64 b) {
-        if (b >= i64(blocks.size())) return;
+        if (b >= count) return;
+        const std::string& buf = buffers[b % in_flight];
+        bytes += buf.size();
         if (gzip)
-          gzip->write(buffers[b % in_flight]);
+          gzip->write(buf);
         else
-          out.write(buffers[b % in_flight]);
+          out.write(buf);
       }));
   if (gzip) gzip->finish();
   out.commit();
+  return bytes;
+}
 
+GenerateSummary write_corpus(const YearModel& model, const Vocabulary& vocab, const GenerateOptions& opts) {
+  std::vector<Block> blocks = plan_blocks(vocab);
   GenerateSummary summary;
-  for (const Ngram& g : vocab.ngrams) {
-    summary.bytes += g.bytes;
-    summary.lines += g.lines;
-  }
+  summary.bytes = write_blocks(opts, blocks.size(), [&](i64 b, std::string& buf) {
+    format_block(model, vocab, blocks[b], opts.format, buf);
+  });
+  for (const Ngram& g : vocab.ngrams) summary.lines += opts.format == GenerateFormat::v3 ? 1 : g.lines;
   summary.ngrams = vocab.ngrams.size();
+  return summary;
+}
+
+// ---------------------------------------------------------------------------
+// Text: sentences of words drawn from a Zipf law over surface forms.
+
+constexpr i64 TEXT_POOL = 30'000;              // distinct surface forms
+constexpr i64 TEXT_BLOCK_BYTES = 1 << 20;      // a block's text, about
+constexpr u64 TEXT_SALT = 0x7465787400000000;  // "text": other seeds than the corpus's
+
+GenerateSummary write_text(const Words& words, const GenerateOptions& opts, i64 target) {
+  std::vector<std::string> pool(TEXT_POOL);
+  std::vector<double> cumulative(TEXT_POOL);
+  Rng pool_rng(text_seed(opts.seed ^ TEXT_SALT, 0));
+  double sum = 0;
+  for (i64 i = 0; i < TEXT_POOL; i++) {
+    pool[i] = make_surface(pool_rng, words, 0);
+    for (char& c : pool[i])
+      if (c == ' ' || c == '\t') c = '-';  // one word each
+    cumulative[i] = sum += 1.0 / double(i + 1);
+  }
+  i64 count = std::max<i64>(1, (target + TEXT_BLOCK_BYTES - 1) / TEXT_BLOCK_BYTES);
+  std::vector<i64> block_words(count), block_lines(count);
+  GenerateSummary summary;
+  summary.bytes = write_blocks(opts, count, [&](i64 b, std::string& buf) {
+    Rng rng(text_seed(opts.seed ^ TEXT_SALT, u64(b) + 1));
+    i64 size = std::min(TEXT_BLOCK_BYTES, target - b * TEXT_BLOCK_BYTES);
+    buf.clear();
+    std::string word;
+    while (i64(buf.size()) < size) {
+      i64 n = 5 + rng.below(16);
+      for (i64 k = 0; k < n; k++) {
+        double u = rng.unit() * sum;
+        i64 rank = std::upper_bound(cumulative.begin(), cumulative.end(), u) - cumulative.begin();
+        word = pool[std::min(rank, TEXT_POOL - 1)];
+        if (k == 0) capitalize(word);
+        if (k > 0) buf += ' ';
+        buf += word;
+        if (k + 1 < n && rng.chance(0.06)) buf += ',';
+      }
+      double r = rng.unit();
+      if (r < 0.8)
+        buf += '.';
+      else if (r < 0.9)
+        buf += '?';
+      else if (r < 0.95)
+        buf += '!';
+      buf += '\n';
+      block_words[b] += n;
+      block_lines[b]++;
+    }
+  });
+  for (i64 b = 0; b < count; b++) {
+    summary.words += block_words[b];
+    summary.lines += block_lines[b];
+  }
   return summary;
 }
 
@@ -1213,9 +1292,17 @@ GenerateSummary generate_corpus(const GenerateOptions& opts) {
   i64 target = opts.target_bytes ? opts.target_bytes : lead ? A_PROFILE_BYTES : DEFAULT_BYTES;
   std::string word_list = opts.word_list.empty() ? DEFAULT_WORD_LIST : opts.word_list;
 
+  if (opts.n < 1 || opts.n > 5) throw UsageError("generate: --n must be 1 to 5");
+  if (opts.format == GenerateFormat::text && opts.n != 1)
+    throw UsageError(
+        "generate: --n applies to v2 and v3, not to text (count its n-grams with count --ngram)");
+  if (lead && (opts.n != 1 || opts.format != GenerateFormat::v2))
+    throw UsageError("generate: --profile a mimics a v2 1-gram file: it takes neither --n nor --format");
+
   Words words = load_words(word_list, lead);
+  if (opts.format == GenerateFormat::text) return write_text(words, opts, target);
   YearModel model;
-  Vocabulary vocab = choose_vocabulary(words, model, opts.seed, lead, target, word_list);
+  Vocabulary vocab = choose_vocabulary(words, model, opts.seed, lead, target, word_list, opts.n);
   sort_vocabulary(vocab);
   return write_corpus(model, vocab, opts);
 }

@@ -26,12 +26,17 @@ namespace {
 // Small targets keep each generation to tens of milliseconds.
 constexpr i64 SMALL = 2'000'000;
 
-GenerateSummary generate(const std::filesystem::path& path, i64 target, u64 seed = 1,
-                         const std::string& profile = "", bool gzip = false) {
+GenerateOptions options(const std::filesystem::path& path, i64 target, u64 seed) {
   GenerateOptions opts;
   opts.output_path = path.string();
   opts.target_bytes = target;
   opts.seed = seed;
+  return opts;
+}
+
+GenerateSummary generate(const std::filesystem::path& path, i64 target, u64 seed = 1,
+                         const std::string& profile = "", bool gzip = false) {
+  GenerateOptions opts = options(path, target, seed);
   opts.profile = profile;
   opts.gzip = gzip;
   return generate_corpus(opts);
@@ -329,4 +334,94 @@ TEST(Generate, UnknownProfileIsAUsageError) {
   } catch (const UsageError& e) {
     EXPECT_THAT(e.what(), HasSubstr("unknown profile 'b'"));
   }
+}
+
+namespace {
+
+GenerateSummary generate_as(const std::filesystem::path& path, GenerateFormat format, int n, i64 target,
+                            u64 seed) {
+  GenerateOptions opts = options(path, target, seed);
+  opts.format = format;
+  opts.n = n;
+  return generate_corpus(opts);
+}
+
+// A v3 file read back as the v2 lines it stands for, by a parser of the test's own.
+std::string v3_as_v2(const std::string& v3) {
+  std::string out;
+  std::istringstream in(v3);
+  std::string line;
+  while (std::getline(in, line)) {
+    size_t tab = line.find('\t');
+    std::string ngram = line.substr(0, tab);
+    while (tab != std::string::npos) {
+      size_t next = line.find('\t', tab + 1);
+      std::string triple =
+          line.substr(tab + 1, next == std::string::npos ? std::string::npos : next - tab - 1);
+      std::replace(triple.begin(), triple.end(), ',', '\t');
+      out += ngram + "\t" + triple + "\n";
+      tab = next;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST(GenerateFormats, V3HoldsTheV2CorpusOfTheSameSeedAndSizeALineAnNgram) {
+  TempDir dir;
+  for (int n : {1, 3}) {
+    GenerateSummary v2 = generate_as(dir / "c.v2", GenerateFormat::v2, n, SMALL, 21);
+    GenerateSummary v3 = generate_as(dir / "c.v3", GenerateFormat::v3, n, SMALL, 21);
+    std::string v3_text = read_file(dir / "c.v3");
+    EXPECT_EQ(v3_as_v2(v3_text), read_file(dir / "c.v2")) << n;
+    EXPECT_EQ(v3.lines, v2.ngrams);
+    EXPECT_EQ(v3.bytes, i64(v3_text.size()));
+    EXPECT_LT(v3.bytes, v2.bytes);
+  }
+}
+
+TEST(GenerateFormats, NgramsHaveNTokensAndStaySorted) {
+  TempDir dir;
+  for (int n : {2, 5}) {
+    generate_as(dir / "n.tsv", GenerateFormat::v2, n, SMALL, 4);
+    std::istringstream in(read_file(dir / "n.tsv"));
+    std::string line, previous;
+    i64 lines = 0;
+    while (std::getline(in, line)) {
+      std::string ngram = line.substr(0, line.find('\t'));
+      EXPECT_EQ(std::count(ngram.begin(), ngram.end(), ' '), n - 1) << ngram;
+      EXPECT_LE(previous, line);
+      previous = line;
+      lines++;
+    }
+    EXPECT_GT(lines, 1000);
+  }
+}
+
+TEST(GenerateFormats, TextIsWordsWithoutTabsNearTheSizeAndDeterministic) {
+  TempDir dir;
+  GenerateSummary s = generate_as(dir / "a.txt", GenerateFormat::text, 1, 3 * SMALL, 5);
+  generate_as(dir / "b.txt", GenerateFormat::text, 1, 3 * SMALL, 5);
+  std::string text = read_file(dir / "a.txt");
+  EXPECT_EQ(text, read_file(dir / "b.txt"));
+  EXPECT_EQ(i64(text.size()), s.bytes);
+  EXPECT_NEAR(double(s.bytes), 3.0 * SMALL, 0.01 * SMALL);
+  EXPECT_EQ(text.find('\t'), std::string::npos);
+  std::istringstream words(text);
+  std::string w;
+  i64 count = 0;
+  while (words >> w) count++;
+  EXPECT_EQ(count, s.words);
+  EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), s.lines);
+}
+
+TEST(GenerateFormats, TextTakesNoNAndTheProfileNoFormat) {
+  TempDir dir;
+  EXPECT_THROW(generate_as(dir / "x", GenerateFormat::text, 2, SMALL, 1), UsageError);
+  GenerateOptions opts;
+  opts.output_path = (dir / "y").string();
+  opts.profile = "a";
+  opts.format = GenerateFormat::v3;
+  EXPECT_THROW(generate_corpus(opts), UsageError);
 }

@@ -206,6 +206,15 @@ cmp globbed want.globbed
 expect_exit 1 "$NGFREQ" count 'parts/none*' 2> err
 grep -q "no file matches 'parts/none\*'" err
 
+# --- ngfreq generate: a v3 file and its v2 twin count the same; every
+# word of generated text is counted (wc -w is the reference).
+"$NGFREQ" generate --n 2 --size 3M --seed 5 -o gen.v2 2> /dev/null
+"$NGFREQ" generate --n 2 -f v3 --size 3M --seed 5 --gzip -o gen.v3.gz 2> /dev/null
+"$NGFREQ" count -o gen.a gen.v2; "$NGFREQ" count -o gen.b gen.v3.gz; cmp gen.a gen.b
+"$NGFREQ" generate -f text --size 3M --seed 5 -o gen.txt 2> /dev/null
+[ "$("$NGFREQ" count -o - gen.txt | awk -F'\t' '{ s += $2 } END { print s }')" = "$(wc -w < gen.txt)" ]
+expect_exit 2 "$NGFREQ" generate -f text --n 2 -o gen.x 2> err
+
 # --- usage and detection errors.
 expect_exit 2 "$NGFREQ" count -f v2 --ngram 2 c.v2 2> err; grep -q 'ngram' err
 expect_exit 2 "$NGFREQ" count -f text --by-year t.txt 2> err
