@@ -33,9 +33,9 @@ v2_twin=datasets/bench-v2.tsv v3=datasets/bench-v3.tsv text=datasets/bench-text.
 if needs v3; then
   # One corpus in both layouts: v3 holds it in about half the bytes.
   [ -f "$v2_twin" ] || "$ngfreq" generate --size 420M --seed 11 -o "$v2_twin"
-  [ -f "$v3" ] || "$ngfreq" generate --format v3 --size 420M --seed 11 -o "$v3"
+  [ -f "$v3" ] || "$ngfreq" generate -f v3 --size 420M --seed 11 -o "$v3"
 fi
-needs text && { [ -f "$text" ] || "$ngfreq" generate --format text --size 200M --seed 11 -o "$text"; }
+needs text && { [ -f "$text" ] || "$ngfreq" generate -f text --size 200M --seed 11 -o "$text"; }
 csv=bench/results/count-$(date +%Y%m%d-%H%M%S).csv
 echo "case,command,jobs,median_wall_s,min_wall_s,max_wall_s,mb_per_s,peak_rss_mb" > "$csv"
 
