@@ -111,6 +111,21 @@ class GzipSourceBase : public ByteSource {
     return in_len_ > 0;
   }
 
+  // Makes at least `n` unconsumed bytes available when the file has them,
+  // moving what is left to the front of the buffer; returns what is there.
+  i64 ensure_input(i64 n) {
+    if (in_len_ - in_pos_ >= n) return in_len_ - in_pos_;
+    std::memmove(in_.data(), in_.data() + in_pos_, in_len_ - in_pos_);
+    in_len_ -= in_pos_;
+    in_pos_ = 0;
+    while (in_len_ < n) {
+      i64 got = raw_->read(in_.data() + in_len_, in_.size() - in_len_);
+      if (got == 0) break;
+      in_len_ += got;
+    }
+    return in_len_;
+  }
+
   // Offset in the compressed file of the next unconsumed input byte.
   i64 offset() const { return raw_->consumed() - (in_len_ - in_pos_); }
 
@@ -198,6 +213,7 @@ class IsalSource : public GzipSourceBase {
         done_ = true;
         break;
       }
+      if (!in_member_) reject_reserved_flags();
       st_.next_in = reinterpret_cast<uint8_t*>(in_.data() + in_pos_);
       st_.avail_in = uint32_t(in_len_ - in_pos_);
       st_.next_out = reinterpret_cast<uint8_t*>(dst);
@@ -220,6 +236,14 @@ class IsalSource : public GzipSourceBase {
   }
 
  private:
+  // RFC 1952 says reserved FLG bits must be zero and a decoder must reject
+  // them; zlib does, ISA-L does not (found by fuzz/fuzz-gzip.cc).
+  void reject_reserved_flags() {
+    static constexpr i64 FLG = 3;  // ID1 ID2 CM FLG
+    if (ensure_input(FLG + 1) > FLG && (u8(in_[in_pos_ + FLG]) & 0xe0))
+      fail("corrupt gzip data (unknown header flags set)");
+  }
+
   void start_member() {
     isal_inflate_init(&st_);
     st_.crc_flag = ISAL_GZIP;
