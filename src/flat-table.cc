@@ -166,12 +166,18 @@ void add_flat_shard(FreqShard& dest, const FlatTable& src, int s) {
   src.for_each(s, [&](const FlatEntry& e) { dest.add(e.key, e.hash, e.count, e.volumes); });
 }
 
-void read_flat_into(FreqTable& dest, const FlatTable& src, bool parallel) {
-  if (src.entries() == 0) return;
+void read_flat_into(FreqTable& dest, std::span<const FlatTable> sources, bool parallel) {
+  i64 entries = 0;
+  for (const FlatTable& src : sources) entries += src.entries();
+  if (entries == 0) return;
   dest.ensure_shards();
+  // One reservation for every source: reading them one by one grew each
+  // shard once a source, re-hashing it and copying its entries each time.
   auto read_shard = [&](int s) {
-    dest.shard(s).reserve(dest.shard(s).size() + src.shard_entries(s));
-    add_flat_shard(dest.shard(s), src, s);
+    i64 want = dest.shard(s).size();
+    for (const FlatTable& src : sources) want += src.shard_entries(s);
+    dest.shard(s).reserve(want);
+    for (const FlatTable& src : sources) add_flat_shard(dest.shard(s), src, s);
   };
   if (parallel)
     tbb::parallel_for(0, FreqTable::NUM_SHARDS, read_shard);
@@ -181,7 +187,7 @@ void read_flat_into(FreqTable& dest, const FlatTable& src, bool parallel) {
 
 FreqTable read_flat(const FlatTable& src, bool parallel) {
   FreqTable table;
-  read_flat_into(table, src, parallel);
+  read_flat_into(table, std::span(&src, 1), parallel);
   return table;
 }
 

@@ -40,6 +40,13 @@ std::vector<char> merged(const std::vector<std::vector<char>>& bufs) {
   return out;
 }
 
+// Three overlapping pieces of a corpus, cut at line boundaries.
+std::vector<std::string> overlapping_pieces(const std::string& corpus) {
+  size_t a = corpus.find('\n', corpus.size() / 3) + 1;
+  size_t b = corpus.find('\n', 2 * corpus.size() / 3) + 1;
+  return {corpus.substr(0, b), corpus.substr(a), corpus.substr(a, b - a)};
+}
+
 u64 word(const std::vector<char>& buf, i64 offset) {
   u64 v;
   std::memcpy(&v, buf.data() + offset, 8);
@@ -116,16 +123,27 @@ TEST(FlatTable, LayoutIsTheDocumentedOne) {
 }
 
 TEST(FlatTable, MergeEqualsTheReferenceOfAllInputs) {
-  std::string corpus = make_v2_corpus(11, 600);
-  // Three overlapping pieces, cut at line boundaries.
-  size_t a = corpus.find('\n', corpus.size() / 3) + 1;
-  size_t b = corpus.find('\n', 2 * corpus.size() / 3) + 1;
-  std::vector<std::string> pieces = {corpus.substr(0, b), corpus.substr(a), corpus.substr(a, b - a)};
+  std::vector<std::string> pieces = overlapping_pieces(make_v2_corpus(11, 600));
   std::vector<std::vector<char>> bufs;
   for (const std::string& p : pieces) bufs.push_back(flat_of(table_of(p)));
   std::vector<char> out = merged(bufs);
   EXPECT_EQ(table_contents(read_flat(FlatTable(out.data(), out.size()))),
             reference_count(pieces[0] + pieces[1] + pieces[2]));
+}
+
+// Reading several flat tables at once, into a table that already holds
+// entries, sums every key over all of them, serially and in parallel.
+TEST(FlatTable, ReadingSeveralIntoATableSumsThemAll) {
+  std::vector<std::string> pieces = overlapping_pieces(make_v2_corpus(12, 600));
+  std::vector<std::vector<char>> bufs;
+  for (size_t i = 1; i < pieces.size(); i++) bufs.push_back(flat_of(table_of(pieces[i])));
+  std::vector<FlatTable> views;
+  for (const std::vector<char>& buf : bufs) views.emplace_back(buf.data(), buf.size());
+  for (bool parallel : {false, true}) {
+    FreqTable dest = table_of(pieces[0]);
+    read_flat_into(dest, views, parallel);
+    EXPECT_EQ(table_contents(dest), reference_count(pieces[0] + pieces[1] + pieces[2])) << parallel;
+  }
 }
 
 // Eight consecutive pieces of a sorted corpus (long disjoint runs, as the

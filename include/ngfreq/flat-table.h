@@ -122,8 +122,8 @@ void add_flat_shard(FreqShard& dest, const FlatTable& src, int s);
 /// shard on oneTBB.
 FreqTable read_flat(const FlatTable& src, bool parallel = false);
 
-/// Adds every record of `src` into `dest` (merging as it reads).
-void read_flat_into(FreqTable& dest, const FlatTable& src, bool parallel);
+/// Adds every record of `sources` into `dest` (merging as it reads).
+void read_flat_into(FreqTable& dest, std::span<const FlatTable> sources, bool parallel);
 
 /// An upper bound on the flat size of the merge of `inputs`.
 i64 merged_flat_bound(std::span<const FlatTable> inputs);
