@@ -6,7 +6,8 @@
 #
 # Prints a table and writes bench/results/count-<time>.csv. Each figure is
 # the median of REPEAT runs (default 3) after one warm-up; the page cache is
-# warm, so this measures ngfreq, not the disk.
+# warm, so this measures ngfreq, not the disk. With EXTRA_EXECUTORS, the
+# executors' runs of one case alternate, so that they compare fairly.
 #
 # The v3 and text cases use about 200 MB generated inputs: v3 against the
 # same corpus as v2 (time per byte), text against `wc -w`.
@@ -43,24 +44,24 @@ for f in "$data" "$data.gz" "$v2_twin" "$v3" "$text"; do [ -f "$f" ] && cat "$f"
 timing=$(mktemp)
 trap 'rm -f "$timing"' EXIT
 
-# measure NAME JOBS COMMAND...: median wall time and the largest peak RSS;
-# MB/s is $bytes over it. Sets $median.
-measure() {
+# time_once COMMAND...: runs it once; appends its wall time to $walls and
+# raises $rss to its peak RSS (KB).
+time_once() {
+  /usr/bin/time -f '%e %M' -o "$timing" "$@" > /dev/null 2>&1 || { echo "FAILED: $*"; exit 1; }
+  local out
+  out=$(tail -n 1 "$timing")
+  walls+=("${out% *}")
+  [ "${out#* }" -gt "$rss" ] && rss=${out#* }
+  return 0
+}
+
+# report NAME JOBS COMMAND...: prints and records the median, min and max
+# of $walls and the peak $rss; MB/s is $bytes over the median. Sets $median.
+report() {
   local name=$1 jobs=$2
   shift 2
-  "$@" > /dev/null 2>&1 || { echo "FAILED: $*"; exit 1; }  # warm-up
-  local walls=() rss=0
-  for _ in $(seq "$repeat"); do
-    /usr/bin/time -f '%e %M' -o "$timing" "$@" > /dev/null 2>&1
-    local out
-    out=$(tail -n 1 "$timing")
-    walls+=("${out% *}")
-    local r=${out#* }
-    [ "$r" -gt "$rss" ] && rss=$r
-  done
-  local sorted
+  local sorted min max
   sorted=$(printf '%s\n' "${walls[@]}" | sort -n)
-  local min max
   median=$(echo "$sorted" | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
   min=$(echo "$sorted" | head -n 1)
   max=$(echo "$sorted" | tail -n 1)
@@ -69,6 +70,41 @@ measure() {
   local rss_mb=$(( rss / 1024 ))
   printf '%-46s %4s %8.2f s %7s MB/s %6s MB RSS\n' "$name" "$jobs" "$median" "$mbps" "$rss_mb"
   echo "$name,\"$*\",$jobs,$median,$min,$max,$mbps,$rss_mb" >> "$csv"
+}
+
+# measure NAME JOBS COMMAND...: one warm-up, then $repeat timed runs.
+measure() {
+  local name=$1 jobs=$2
+  shift 2
+  "$@" > /dev/null 2>&1 || { echo "FAILED: $*"; exit 1; }  # warm-up
+  walls=() rss=0
+  for _ in $(seq "$repeat"); do time_once "$@"; done
+  report "$name" "$jobs" "$@"
+}
+
+# measure_executors NAME JOBS ARGS...: `ngfreq count -e EX ARGS...` for each
+# of $executors, their runs interleaved (thread, process, thread, ...) so
+# that the VM's speed, which drifts by 10% and more over minutes, weighs on
+# each executor alike: run back to back, the comparison measured the drift.
+measure_executors() {
+  local name=$1 jobs=$2
+  shift 2
+  local ex
+  declare -A all_walls all_rss
+  for ex in $executors; do "$ngfreq" count -e "$ex" "$@" > /dev/null 2>&1 || { echo "FAILED: -e $ex $*"; exit 1; }; done
+  for _ in $(seq "$repeat"); do
+    for ex in $executors; do
+      walls=() rss=${all_rss[$ex]:-0}
+      time_once "$ngfreq" count -e "$ex" "$@"
+      all_walls[$ex]+="${walls[0]} "
+      all_rss[$ex]=$rss
+    done
+  done
+  for ex in $executors; do
+    read -r -a walls <<< "${all_walls[$ex]}"
+    rss=${all_rss[$ex]}
+    report "ngfreq -e $ex $name" "$jobs" "$ngfreq" count -e "$ex" "$@"
+  done
 }
 
 echo "ngfreq count, $(nproc) cores, median of $repeat"
@@ -103,16 +139,16 @@ for c in $cases; do
   bytes=$(stat -c %s "$data")
   if [ "$c" = plain ]; then
     measure "floor: cat" 1 cat "$data"
-    for ex in $executors; do for reduce in tree serial; do for j in 1 2; do
-      measure "ngfreq -e $ex --reduce $reduce (plain)" "$j" "$ngfreq" count -e "$ex" --reduce "$reduce" -j "$j" --progress none -t 10 "$data"
-    done; done; done
+    for reduce in tree serial; do for j in 1 2; do
+      measure_executors "--reduce $reduce (plain)" "$j" --reduce "$reduce" -j "$j" --progress none -t 10 "$data"
+    done; done
   else
     for tool in igzip pigz gzip; do
       command -v "$tool" > /dev/null && measure "floor: $tool -dc" 1 "$tool" -dc "$data.gz"
     done
-    for ex in $executors; do for reduce in tree serial; do for j in 1 2; do
-      measure "ngfreq -e $ex --reduce $reduce (gzip)" "$j" "$ngfreq" count -e "$ex" --reduce "$reduce" -j "$j" --progress none -t 10 "$data.gz"
-    done; done; done
+    for reduce in tree serial; do for j in 1 2; do
+      measure_executors "--reduce $reduce (gzip)" "$j" --reduce "$reduce" -j "$j" --progress none -t 10 "$data.gz"
+    done; done
     measure "ngfreq --inflater zlib (gzip)" 2 "$ngfreq" count --inflater zlib -j 2 --progress none -t 10 "$data.gz"
   fi
 done
