@@ -351,6 +351,10 @@ class ProcessExecutor : public Executor {
 
  private:
   bool next_task(Task& t);
+  bool maps_left() const {
+    return next_partition_ < i64(job_.partitions.size()) || !chunks_.empty() ||
+           next_stream_ < i64(job_.stream_inputs.size());
+  }
   bool read_chunk(Task& t);
   void dispatch(int slot, Task t);
   void on_result(int slot, const ResultMessage& r, std::vector<UniqueFd>& fds, Reducer& reducer);
@@ -453,18 +457,23 @@ bool ProcessExecutor::next_task(Task& t) {
   }
   if (read_chunk(t)) return true;
   if (job_.failed()) return false;  // the run fails anyway: merge nothing
-  // Every map is out: merge what waits, lowest levels first. The root merge
-  // is left to the parent, which reads the last fan_in tables into one
-  // FreqTable: it touches every entry then anyway, and a worker's root
-  // merge would cost a pass and a copy of the whole result.
-  i64 waiting = 0;
-  for (const std::vector<Table>& level : levels_) waiting += level.size();
-  bool running = false;
-  for (const std::optional<Task>& r : running_) running |= r.has_value();
-  if (!running && waiting <= fan_in_) return false;
+  // Every map is out. The root merge is left to the parent, which reads the
+  // last fan_in tables into one FreqTable: it touches every entry then
+  // anyway, on every core, and a worker's root merge would cost a pass and
+  // a copy of the whole result on one. So workers merge only while more
+  // than fan_in tables would be left (counting one a running task), and
+  // only as many as brings them down to fan_in, lowest levels first:
+  // merging a full group here put a 50 ms merge of the biggest tables on
+  // one worker, the other idle, before the parent could start (2 jobs,
+  // 'a' profile).
+  i64 left = 0;
+  for (const std::vector<Table>& level : levels_) left += level.size();
+  for (const std::optional<Task>& r : running_) left += r.has_value();
+  if (left <= fan_in_) return false;
+  i64 group_size = std::min<i64>(fan_in_, left - fan_in_ + 1);
   std::vector<Table> group;
   for (std::vector<Table>& level : levels_)
-    while (!level.empty() && i64(group.size()) < fan_in_) {
+    while (!level.empty() && i64(group.size()) < group_size) {
       group.push_back(std::move(level.back()));
       level.pop_back();
     }
@@ -493,7 +502,8 @@ void ProcessExecutor::add_table(Table t) {
   if (i64(levels_.size()) <= t.level) levels_.resize(t.level + 1);
   std::vector<Table>& level = levels_[t.level];
   level.push_back(std::move(t));
-  if (i64(level.size()) < fan_in_ || job_.failed()) return;
+  // Once every map is out, next_task decides what is still worth merging.
+  if (i64(level.size()) < fan_in_ || job_.failed() || !maps_left()) return;
   Task merge;
   merge.msg = {TaskKind::merge, 0, 0, 0, 0, 0, 0, 0, i64(level.size()), Format::automatic};
   merge.inputs = std::move(level);
