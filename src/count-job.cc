@@ -218,7 +218,7 @@ bool StreamReader::next(i64& index, ChunkBuffer& out) {
     bool got = chunker_->next(out, offset);
     InputFile& in = job_.inputs[file_index_];
     if (got && in.format == Format::automatic)
-      job_.resolve_format(in, std::string_view(out.data.get(), out.size));
+      job_.resolve_format(in, std::string_view(out.data(), out.size));
     i64 consumed = source_->consumed();
     job_.progress.bytes_done.fetch_add(consumed - consumed_, std::memory_order_relaxed);
     consumed_ = consumed;

@@ -5,23 +5,24 @@
 // Tasks are small fixed messages. A plain partition travels as (file, byte
 // range): the worker opens and reads the file itself, so the bytes come
 // from the shared page cache. A gzip or pipe input is inflated and cut by
-// the parent (a stream cannot be split at byte offsets), and each chunk is
-// handed over in a memfd. A worker returns its table as a flat table
-// (flat-table.h) in a memfd whose descriptor travels over the channel; the
-// parent never parses it, only passes descriptors on to merge tasks.
+// the parent (a stream cannot be split at byte offsets), straight into a
+// memfd that the worker then maps (BufferPool::use_shared_memory). A
+// worker returns its table as a flat table (flat-table.h) in a memfd whose
+// descriptor travels over the channel; the parent never parses it, only
+// passes descriptors on to merge tasks.
 //
 // The parent runs the Reducer's tree schedule: tables wait by level, and as
 // soon as fan_in of one level are ready, a merge task for them goes to the
 // front of the queue, ahead of maps, so memory is freed early. Once every
-// map is handed out, idle workers merge whatever is waiting, whatever the
-// level, until at most fan_in tables are left; the parent, once the pool is
-// shut down, reads those into one FreqTable (the root merge, on job-count
-// threads). Sums commute, so the grouping does not change the result, and
-// the output is sorted, so the bytes are identical to the thread
-// executor's. With --reduce serial the parent reads every map table and its
-// Reducer folds them in partition order, as the textbook did.
+// map is handed out, idle workers merge only until at most fan_in tables
+// are left; the parent, once the pool is shut down, reads those into one
+// FreqTable (the root merge, on job-count threads). Sums commute, so the
+// grouping does not change the result, and the output is sorted, so the
+// bytes are identical to the thread executor's. With --reduce serial the
+// parent reads every map table and its Reducer folds them in partition
+// order, as the textbook did.
 //
-// Faults. The parent keeps every input of a running task (the chunk memfd,
+// Faults. The parent keeps every input of a running task (the chunk,
 // the tables of a merge) until the result arrives, so a task whose worker
 // died is simply sent again, to a fresh worker, up to --retries times; then
 // the run fails naming the task and the signal. Workers are forked when
@@ -335,7 +336,7 @@ FreqTable read_tables(std::span<const Table> tables, bool parallel) {
 
 struct Task {
   TaskMessage msg;
-  UniqueFd chunk;             // map_chunk: kept until done, for retries
+  ChunkBuffer chunk;          // map_chunk: kept until done, for retries
   std::vector<Table> inputs;  // merge: kept until done, for retries
   int attempts = 0;
   bool delivered = false;  // false if the worker was dead before it got it
@@ -344,7 +345,12 @@ struct Task {
 class ProcessExecutor : public Executor {
  public:
   explicit ProcessExecutor(CountJob& job)
-      : job_(job), pool_(job.jobs, [&job](Channel& channel) { worker_main(job, channel); }) {}
+      : job_(job), pool_(job.jobs, [&job](Channel& channel) { worker_main(job, channel); }) {
+    // Chunks are inflated into memfds, which workers map: a copy into one
+    // (write) took a quarter of the parent's time, the parent being the
+    // pipeline's one inflater (2 jobs, 'a' profile, gzip).
+    job.buffers.use_shared_memory();
+  }
 
   void map_all(CountJob& job, Reducer& reducer) override;
   bool parallel() const override { return false; }
@@ -370,9 +376,8 @@ class ProcessExecutor : public Executor {
   i64 next_partition_ = 0;
   i64 next_stream_ = 0;
   std::unique_ptr<StreamReader> stream_;
-  std::deque<Task> ready_;             // merges and retries, ahead of new maps
-  std::deque<Task> chunks_;            // stream chunks inflated ahead
-  std::vector<UniqueFd> free_chunks_;  // memfds of finished chunk tasks
+  std::deque<Task> ready_;   // merges and retries, ahead of new maps
+  std::deque<Task> chunks_;  // stream chunks inflated ahead
   std::vector<std::optional<Task>> running_;
   std::vector<std::vector<Table>> levels_;  // tree mode: tables waiting to merge
 };
@@ -396,17 +401,8 @@ bool ProcessExecutor::read_chunk(Task& t) {
     i64 index;
     ChunkBuffer chunk;
     if (stream_->next(index, chunk)) {
-      // Chunk memfds are reused: a fresh one per chunk cost a page
-      // allocation per 4 KiB of the whole inflated stream.
-      if (free_chunks_.empty()) {
-        t.chunk = make_memfd("ngfreq-chunk", 0);
-      } else {
-        t.chunk = std::move(free_chunks_.back());
-        free_chunks_.pop_back();
-      }
-      write_memfd(t.chunk.get(), std::string_view(chunk.data.get(), chunk.size));
       t.msg = {TaskKind::map_chunk, 0, 0, file, index, 0, chunk.size, 0, 0, job_.inputs[file].format};
-      job_.buffers.give_back(std::move(chunk));
+      t.chunk = std::move(chunk);
       return true;
     }
     stream_.reset();
@@ -490,7 +486,7 @@ void ProcessExecutor::dispatch(int slot, Task t) {
   if (t.msg.id == 0) t.msg.id = next_id_++;
   t.msg.attempt = t.attempts;
   std::vector<int> fds;
-  if (t.chunk) fds.push_back(t.chunk.get());
+  if (t.msg.kind == TaskKind::map_chunk) fds.push_back(t.chunk.memfd.get());
   for (const Table& in : t.inputs) fds.push_back(in.fd.get());
   // A worker that died since its last result fails the send; wait() reports
   // the death, and on_death resends this task without counting an attempt.
@@ -519,7 +515,7 @@ void ProcessExecutor::on_result(int slot, const ResultMessage& r, std::vector<Un
   if (r.failed) throw Error(r.text);
   if (r.has_table && fds.size() != 1) throw Error("a worker process sent no table");
   // The worker unmapped the chunk before answering: its memfd is free.
-  if (task.chunk) free_chunks_.push_back(std::move(task.chunk));
+  if (task.msg.kind == TaskKind::map_chunk) job_.buffers.give_back(std::move(task.chunk));
 
   WorkerStats& ws = job_.worker_stats[slot];
   ws.tasks++;

@@ -15,7 +15,19 @@ ChunkBuffer BufferPool::take(i64 capacity) {
       return buf;
     }
   }
-  return {std::make_unique_for_overwrite<char[]>(capacity), 0, capacity};
+  return allocate(capacity);
+}
+
+ChunkBuffer BufferPool::allocate(i64 capacity) const {
+  ChunkBuffer buf;
+  buf.capacity = capacity;
+  if (shared_) {
+    buf.memfd = detail::make_memfd("ngfreq-chunk", capacity);
+    buf.shared = detail::Mapping(buf.memfd.get(), capacity, true);
+  } else {
+    buf.heap = std::make_unique_for_overwrite<char[]>(capacity);
+  }
+  return buf;
 }
 
 void BufferPool::give_back(ChunkBuffer buf) {
@@ -26,11 +38,11 @@ void BufferPool::give_back(ChunkBuffer buf) {
 StreamChunker::StreamChunker(ByteSource& source, i64 chunk_size, BufferPool& pool)
     : source_(source), chunk_size_(std::max<i64>(chunk_size, 1)), pool_(pool) {}
 
-static void grow(ChunkBuffer& buf, i64 capacity) {
-  auto bigger = std::make_unique_for_overwrite<char[]>(capacity);
-  std::memcpy(bigger.get(), buf.data.get(), buf.size);
-  buf.data = std::move(bigger);
-  buf.capacity = capacity;
+static void grow(ChunkBuffer& buf, i64 capacity, const BufferPool& pool) {
+  ChunkBuffer bigger = pool.allocate(capacity);
+  std::memcpy(bigger.data(), buf.data(), buf.size);
+  bigger.size = buf.size;
+  buf = std::move(bigger);
 }
 
 bool StreamChunker::next(ChunkBuffer& out, i64& stream_offset) {
@@ -40,7 +52,7 @@ bool StreamChunker::next(ChunkBuffer& out, i64& stream_offset) {
   // start of a line longer than the chunk size.
   out = pool_.take(std::max<i64>(chunk_size_, carry_.size()) + 4096);
   // Guarded: an empty vector's data() may be null, and memcpy forbids it.
-  if (!carry_.empty()) std::memcpy(out.data.get(), carry_.data(), carry_.size());
+  if (!carry_.empty()) std::memcpy(out.data(), carry_.data(), carry_.size());
   out.size = carry_.size();
   carry_.clear();
   stream_offset = offset_;
@@ -48,11 +60,11 @@ bool StreamChunker::next(ChunkBuffer& out, i64& stream_offset) {
   i64 cut = -1;  // one past the last LF
   for (;;) {
     while (!eof_ && out.size < chunk_size_) {
-      i64 n = source_.read(out.data.get() + out.size, out.capacity - out.size);
+      i64 n = source_.read(out.data() + out.size, out.capacity - out.size);
       if (n == 0) eof_ = true;
       out.size += n;
     }
-    const char* base = out.data.get();
+    const char* base = out.data();
     const char* nl = static_cast<const char*>(memrchr(base, '\n', out.size));
     if (nl) {
       cut = nl - base + 1;
@@ -63,12 +75,12 @@ bool StreamChunker::next(ChunkBuffer& out, i64& stream_offset) {
       break;
     }
     // A line longer than the chunk: read on until it ends.
-    if (out.size == out.capacity) grow(out, out.capacity * 2);
-    i64 n = source_.read(out.data.get() + out.size, out.capacity - out.size);
+    if (out.size == out.capacity) grow(out, out.capacity * 2, pool_);
+    i64 n = source_.read(out.data() + out.size, out.capacity - out.size);
     if (n == 0) eof_ = true;
     out.size += n;
   }
-  carry_.assign(out.data.get() + cut, out.data.get() + out.size);
+  carry_.assign(out.data() + cut, out.data() + out.size);
   out.size = cut;
   offset_ += cut;
   if (out.size == 0) {

@@ -228,6 +228,21 @@ TEST_F(ProcessExecutor, OutputIsByteIdenticalToTheThreadExecutor) {
     }
 }
 
+// A gzip line longer than a chunk's buffer makes the parent grow that
+// buffer, which lives in shared memory, mid-chunk.
+TEST_F(ProcessExecutor, GzipLineLongerThanAChunkIsCountedWhole) {
+  std::string corpus = *corpus_ + std::string(100000, 'x') + "\t1999\t7\t1\n" + *corpus_;
+  write_file(dir_ / "long.gz", gzip(corpus));
+  for (std::string jobs : {"1", "2"}) {
+    SCOPED_TRACE("-j " + jobs);
+    CliRun r = run(dir_, {"count", "-e", "process", "-j", jobs, "-p", "4096", "-o", out_path(),
+                          (dir_ / "long.gz").string()});
+    ASSERT_EQ(r.exit_code(), 0) << r.err;
+    EXPECT_EQ(read_file(out_path()), reference_listing(reference_count(corpus)));
+    expect_nothing_left(dir_);
+  }
+}
+
 TEST_F(ProcessExecutor, StatsShowEachWorker) {
   CliRun r = run(dir_, {"count", "-e", "process", "-j", "2", "-p", "4096", "--stats", corpus_path()});
   ASSERT_EQ(r.exit_code(), 0) << r.err;

@@ -3,6 +3,7 @@
 #include "ngfreq/stream-chunker.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstring>
@@ -37,9 +38,11 @@ class StringSource : public ByteSource {
 // Cuts `text` into chunks; checks each ends a line (but the last) and that
 // stream offsets follow; returns the chunks. Buffers go back to the pool
 // only at the end, as when every chunk is still being mapped.
-std::vector<std::string> chunks_of(const std::string& text, i64 chunk_size, i64 step) {
+// With `shared`, the buffers are memory files, as for the process executor.
+std::vector<std::string> chunks_of(const std::string& text, i64 chunk_size, i64 step, bool shared = false) {
   StringSource source(text, step);
   BufferPool pool;
+  if (shared) pool.use_shared_memory();
   StreamChunker chunker(source, chunk_size, pool);
   std::vector<std::string> out;
   std::vector<ChunkBuffer> in_flight;
@@ -47,7 +50,7 @@ std::vector<std::string> chunks_of(const std::string& text, i64 chunk_size, i64 
   i64 offset = -1, expected_offset = 0;
   while (chunker.next(buf, offset)) {
     EXPECT_EQ(offset, expected_offset);
-    out.emplace_back(buf.data.get(), buf.size);
+    out.emplace_back(buf.data(), buf.size);
     expected_offset += buf.size;
     in_flight.push_back(std::move(buf));
   }
@@ -86,7 +89,27 @@ TEST(StreamChunker, LinesMuchLongerThanTheChunkSize) {
   std::string text = "a\t1990\t1\t1\n";
   for (int i = 0; i < 3; i++) text += std::string(3 << 20, char('x' + i)) + "\t1990\t5\t2\n";
   text += "b\t1990\t1\t1\n";
-  std::vector<std::string> parts = chunks_of(text, 1024, 1 << 16);
-  EXPECT_EQ(joined(parts), text);
-  for (const std::string& p : parts) EXPECT_GE(std::count(p.begin(), p.end(), '\n'), 1);
+  for (bool shared : {false, true}) {
+    std::vector<std::string> parts = chunks_of(text, 1024, 1 << 16, shared);
+    EXPECT_EQ(joined(parts), text) << shared;
+    for (const std::string& p : parts) EXPECT_GE(std::count(p.begin(), p.end(), '\n'), 1);
+  }
+}
+
+// Chunks in memory files are the chunks on the heap, and their memfd holds
+// exactly the bytes the parent sees.
+TEST(StreamChunker, SharedMemoryBuffersHoldTheSameChunks) {
+  std::string corpus = make_v2_corpus(6, 300);
+  EXPECT_EQ(chunks_of(corpus, 4096, 13, true), chunks_of(corpus, 4096, 13, false));
+  StringSource source(corpus, 1 << 16);
+  BufferPool pool;
+  pool.use_shared_memory();
+  StreamChunker chunker(source, 4096, pool);
+  ChunkBuffer buf;
+  i64 offset;
+  ASSERT_TRUE(chunker.next(buf, offset));
+  ASSERT_TRUE(buf.memfd);
+  std::string via_fd(buf.size, '\0');
+  ASSERT_EQ(pread(buf.memfd.get(), via_fd.data(), via_fd.size(), 0), buf.size);
+  EXPECT_EQ(via_fd, std::string(buf.data(), buf.size));
 }

@@ -99,7 +99,7 @@ FreqTable map_partition(CountJob& job, const Partition& part);
 /// Maps one chunk of a stream input.
 FreqTable map_chunk(CountJob& job, i64 file_index, i64 index, std::string_view text);
 inline FreqTable map_chunk(CountJob& job, i64 file_index, i64 index, const ChunkBuffer& chunk) {
-  return map_chunk(job, file_index, index, std::string_view(chunk.data.get(), chunk.size));
+  return map_chunk(job, file_index, index, std::string_view(chunk.data(), chunk.size));
 }
 
 /// Reads one stream input (gzip or pipe) as numbered line-aligned chunks.
