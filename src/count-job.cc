@@ -151,10 +151,8 @@ SkippedLines CountJob::skipped_lines() {
 }
 
 // Records a map's outcome and progress; shared by both map kinds.
-static void finish_map(CountJob& job, i64 file_index, i64 index, MapOutcome& outcome, FreqTable& table,
-                       i64 file_bytes) {
+static void finish_map(CountJob& job, i64 file_index, i64 index, MapOutcome& outcome, i64 file_bytes) {
   job.lines += outcome.lines;
-  if (outcome.error) table = FreqTable();  // the run fails; free it early
   job.report({file_index, index, outcome.lines, std::move(outcome.error), std::nullopt, outcome.skipped,
               std::move(outcome.first_skipped)});
   job.progress.partitions_done.fetch_add(1, std::memory_order_relaxed);
@@ -173,11 +171,10 @@ static bool map_piece(CountJob& job, i64 file, std::string_view text, FreqTable&
   return !outcome.error;
 }
 
-FreqTable map_partition(CountJob& job, const Partition& part) {
-  FreqTable table;
+void map_partition(CountJob& job, const Partition& part, FreqTable& table) {
   if (job.pointless(input_order(part.file_index, part.index))) {
     job.progress.partitions_done.fetch_add(1, std::memory_order_relaxed);
-    return table;
+    return;
   }
   const InputFile& in = job.inputs[part.file_index];
   UniqueFd fd(open_input(in.path));
@@ -190,16 +187,13 @@ FreqTable map_partition(CountJob& job, const Partition& part) {
     job.read_ns += now_ns() - start;
     if (!more || !map_piece(job, part.file_index, text, table, outcome)) break;
   }
-  finish_map(job, part.file_index, part.index, outcome, table, part.end - part.begin);
-  return table;
+  finish_map(job, part.file_index, part.index, outcome, part.end - part.begin);
 }
 
-FreqTable map_chunk(CountJob& job, i64 file_index, i64 index, std::string_view text) {
-  FreqTable table;
+void map_chunk(CountJob& job, i64 file_index, i64 index, std::string_view text, FreqTable& table) {
   MapOutcome outcome(job.opts.on_error);
   map_piece(job, file_index, text, table, outcome);
-  finish_map(job, file_index, index, outcome, table, 0);
-  return table;
+  finish_map(job, file_index, index, outcome, 0);
 }
 
 StreamReader::StreamReader(CountJob& job, i64 file_index) : job_(job), file_index_(file_index) {}

@@ -50,6 +50,13 @@ CountResult run_count(const CountOptions& options) {
   if (opts.executor == ExecutorKind::serial) jobs = 1;
 
   if (opts.retries < 0) throw UsageError("--retries must not be negative");
+  if (opts.reduce == ReduceMode::automatic)
+    opts.reduce = opts.executor == ExecutorKind::process ? ReduceMode::tree : ReduceMode::partitioned;
+  // Worker processes cannot share a thread's combining table and runs; their
+  // tables come back whole, for the tree.
+  if (opts.reduce == ReduceMode::partitioned && opts.executor == ExecutorKind::process)
+    throw UsageError(
+        "--reduce partitioned needs the serial or thread executor (-e process reduces by tree or serial)");
 
   // Resolve the inputs and plan the partitions. Nothing so far has run a
   // oneTBB algorithm or started a thread, so the process executor can fork

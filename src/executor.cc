@@ -21,13 +21,13 @@ class SerialExecutor : public Executor {
  public:
   void map_all(CountJob& job, Reducer& reducer) override {
     for (const Partition& p : job.partitions)
-      reducer.add(map_partition(job, p), input_order(p.file_index, p.index));
+      reducer.map(input_order(p.file_index, p.index), [&](FreqTable& t) { map_partition(job, p, t); });
     for (i64 file : job.stream_inputs) {
       StreamReader reader(job, file);
       i64 index;
       ChunkBuffer chunk;
       while (reader.next(index, chunk)) {
-        reducer.add(map_chunk(job, file, index, chunk), input_order(file, index));
+        reducer.map(input_order(file, index), [&](FreqTable& t) { map_chunk(job, file, index, chunk, t); });
         job.buffers.give_back(std::move(chunk));
       }
     }
@@ -48,7 +48,7 @@ class ThreadExecutor : public Executor {
     tbb::task_group group;
     group.run([&] {
       tbb::parallel_for_each(job.partitions, [&](const Partition& p) {
-        reducer.add(map_partition(job, p), input_order(p.file_index, p.index));
+        reducer.map(input_order(p.file_index, p.index), [&](FreqTable& t) { map_partition(job, p, t); });
       });
     });
     group.run([&] {
@@ -78,9 +78,10 @@ class ThreadExecutor : public Executor {
                                                           }) &
                                tbb::make_filter<Chunk*, void>(tbb::filter_mode::parallel, [&](Chunk* raw) {
                                  std::unique_ptr<Chunk> chunk(raw);
-                                 FreqTable table = map_chunk(job, file, chunk->index, chunk->buffer);
+                                 reducer.map(input_order(file, chunk->index), [&](FreqTable& t) {
+                                   map_chunk(job, file, chunk->index, chunk->buffer, t);
+                                 });
                                  job.buffers.give_back(std::move(chunk->buffer));
-                                 reducer.add(std::move(table), input_order(file, chunk->index));
                                }));
   }
 

@@ -30,9 +30,7 @@ namespace {
 
 constexpr i64 RECORD_FIXED = 32;  // hash, count, volumes, key_len
 
-i64 padded(i64 n) { return (n + 7) & ~i64(7); }
-
-i64 record_size(i64 key_len) { return RECORD_FIXED + padded(key_len); }
+i64 record_size(i64 key_len) { return flat_record_size(key_len); }
 
 u64 load_u64(const char* p) {
   u64 v;
@@ -63,16 +61,19 @@ void FlatWriter::end_shards_before(int s) {
   for (; next_shard_ < s; next_shard_++) store_u64(out_ + 32 + 8 * next_shard_, pos_);
 }
 
-void FlatWriter::add_record(const FlatEntry& e) {
-  i64 size = record_size(e.key.size());
-  if (pos_ + size > capacity_) throw Error("flat table: buffer too small");
-  char* p = out_ + pos_;
+void encode_flat_record(char* p, const FlatEntry& e) {
   store_u64(p, e.hash);
   store_u64(p + 8, e.count);
   store_u64(p + 16, e.volumes);
   store_u64(p + 24, e.key.size());
-  store_u64(p + size - 8, 0);  // the padding, before the key covers part of it
+  store_u64(p + record_size(e.key.size()) - 8, 0);  // the padding, before the key covers part of it
   std::memcpy(p + RECORD_FIXED, e.key.data(), e.key.size());
+}
+
+void FlatWriter::add_record(const FlatEntry& e) {
+  i64 size = record_size(e.key.size());
+  if (pos_ + size > capacity_) throw Error("flat table: buffer too small");
+  encode_flat_record(out_ + pos_, e);
   pos_ += size;
   entries_++;
 }

@@ -5,15 +5,25 @@
 
 #include <tbb/parallel_for.h>
 
+#include <bit>
 #include <cstring>
 
 #include "ngfreq/hash.h"
+#include "ngfreq/partition-runs.h"
 
 namespace ngfreq {
 
 static constexpr i64 INITIAL_SLOTS = 16;
 
-static u64 make_slot(u64 hash, i64 index) { return (hash >> 32 << 32) | u64(index + 1); }
+static u64 make_slot(u64 hash, i64 index) { return (hash << 32) | u64(index + 1); }
+
+static u64 slot_tag(u64 hash) { return u32(hash); }
+
+// The home slot: the hash bits just below the shard bits (slot_count is a
+// power of two, at least 2).
+static u64 home_slot(u64 hash, u64 slot_count) {
+  return (hash << FreqTable::SHARD_BITS) >> (64 - std::countr_zero(slot_count));
+}
 
 static bool same_key(const Entry& e, std::string_view key) {
   return e.key_len == key.size() && std::memcmp(e.key, key.data(), key.size()) == 0;
@@ -22,8 +32,8 @@ static bool same_key(const Entry& e, std::string_view key) {
 const Entry* FreqShard::find(std::string_view key, u64 hash) const {
   if (slots_.empty()) return nullptr;
   u64 mask = slots_.size() - 1;
-  u64 tag = hash >> 32;
-  for (u64 i = hash & mask;; i = (i + 1) & mask) {
+  u64 tag = slot_tag(hash);
+  for (u64 i = home_slot(hash, slots_.size());; i = (i + 1) & mask) {
     u64 slot = slots_[i];
     if (slot == 0) return nullptr;
     if ((slot >> 32) == tag) {
@@ -39,8 +49,8 @@ void FreqShard::grow_if_full() {
 
 Entry* FreqShard::probe(std::string_view key, u64 hash, u64& empty_slot) {
   u64 mask = slots_.size() - 1;
-  u64 tag = hash >> 32;
-  u64 i = hash & mask;
+  u64 tag = slot_tag(hash);
+  u64 i = home_slot(hash, slots_.size());
   for (;; i = (i + 1) & mask) {
     u64 slot = slots_[i];
     if (slot == 0) break;
@@ -62,10 +72,10 @@ Entry& FreqShard::find_or_insert(std::string_view key, u64 hash) {
 }
 
 void FreqShard::rehash(i64 slot_count) {
-  std::vector<u64> slots(slot_count, 0);
+  LargeVector<u64> slots(slot_count, 0);
   u64 mask = slot_count - 1;
   for (i64 idx = 0; idx < i64(entries_.size()); idx++) {
-    u64 i = entries_[idx].hash & mask;
+    u64 i = home_slot(entries_[idx].hash, slot_count);
     while (slots[i] != 0) i = (i + 1) & mask;
     slots[i] = make_slot(entries_[idx].hash, idx);
   }
@@ -79,6 +89,13 @@ void FreqShard::reserve(i64 entries) {
   // Geometric growth: a serial fold reserves a little more at every step,
   // and exact reservations would copy the whole shard every time.
   if (entries > i64(entries_.capacity())) entries_.reserve(std::max<i64>(entries, 2 * entries_.capacity()));
+}
+
+void FreqShard::clear() {
+  std::fill(slots_.begin(), slots_.end(), 0);
+  entries_.clear();
+  arena_.clear();
+  overflowed_ = false;
 }
 
 void FreqShard::merge_from(FreqShard& other) {
@@ -116,6 +133,15 @@ const Entry* FreqTable::find(std::string_view key) const {
   if (shards_.empty()) return nullptr;
   u64 hash = hash_key(key);
   return shards_[shard_of(hash)].find(key, hash);
+}
+
+void FreqTable::flush() {
+  inserted_ = 0;
+  if (shards_.empty()) return;
+  for (int s = 0; s < NUM_SHARDS; s++) {
+    runs_->add_shard(s, shards_[s]);
+    shards_[s].clear();
+  }
 }
 
 i64 FreqTable::size() const {

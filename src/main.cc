@@ -97,7 +97,7 @@ struct CountCli {
   bool volumes = false;
   bool stats = false;
   std::string executor = "thread";
-  std::string reduce = "tree";
+  std::string reduce = "auto";
   std::string progress = "auto";
   std::string inflater = "auto";
   std::string on_error = "fail";
@@ -156,8 +156,11 @@ void add_count_command(CLI::App& app, CountCli& c) {
   cmd->add_option("-p,--partition-size", c.partition_size,
                   "Bytes a partition, with K/M/G suffixes (default: input size / (8 x jobs), "
                   "clamped to 1M..32M, 1M..16M for gzip and pipes)");
-  cmd->add_option("--reduce", c.reduce, "tree (parallel, as tables finish) or serial (one fold at the end)")
-      ->check(CLI::IsMember({"tree", "serial"}))
+  cmd->add_option("--reduce", c.reduce,
+                  "partitioned (cache-sized tables flushed into hash partitions, summed a partition at a "
+                  "time), tree (merge tables as they finish), serial (one fold at the end), or auto "
+                  "(partitioned; tree with -e process)")
+      ->check(CLI::IsMember({"auto", "partitioned", "tree", "serial"}))
       ->capture_default_str();
   cmd->add_option("--fan-in", c.opts.fan_in,
                   "Tables a tree merge takes at once (default: 2, or 8 with -e process)")
@@ -210,7 +213,7 @@ void run_count_command(CLI::App& cmd, CountCli& c) {
   o.executor = c.executor == "serial"    ? ExecutorKind::serial
                : c.executor == "process" ? ExecutorKind::process
                                          : ExecutorKind::thread;
-  o.reduce = c.reduce == "serial" ? ReduceMode::serial : ReduceMode::tree;
+  o.reduce = parse_reduce(c.reduce);
   o.progress = c.progress == "bar"     ? ProgressMode::bar
                : c.progress == "plain" ? ProgressMode::plain
                : c.progress == "none"  ? ProgressMode::none
@@ -499,7 +502,7 @@ void run_tune_command(TuneCli& t) {
 struct BenchCli {
   MeasureCli m;
   std::vector<std::string> inputs;
-  std::vector<std::string> reduces = {"tree"};
+  std::vector<std::string> reduces = {"auto"};
   std::string generate;
   bool gzip = false;
   bool weak = false;
@@ -513,9 +516,9 @@ void add_bench_command(CLI::App& app, BenchCli& b) {
                   "Generate a deterministic corpus of SIZE first (with --weak: SIZE a job)");
   cmd->add_flag("--gzip", b.gzip, "With --generate: write the corpus as gzip");
   cmd->add_flag("--weak", b.weak, "Weak scaling: the generated input grows with the job count");
-  cmd->add_option("--reduce", b.reduces, "Reduce modes, comma-separated: tree, serial")
+  cmd->add_option("--reduce", b.reduces, "Reduce modes, comma-separated: auto, partitioned, tree, serial")
       ->delimiter(',')
-      ->check(CLI::IsMember({"tree", "serial"}))
+      ->check(CLI::IsMember({"auto", "partitioned", "tree", "serial"}))
       ->capture_default_str();
   cmd->add_option("-p,--partition-size", b.partition_size, "Bytes a partition (default: the heuristic's)");
   add_measure_options(cmd, b.m, "1 up to all cores");
@@ -588,7 +591,7 @@ void run_bench_command(BenchCli& b) {
         CountOptions opts = base;
         opts.inputs = inputs[jobs];
         opts.executor = executor;
-        opts.reduce = reduce == "serial" ? ReduceMode::serial : ReduceMode::tree;
+        opts.reduce = parse_reduce(reduce);
         opts.jobs = jobs;
         points.push_back(opts);
         labels.push_back(fmt::format("{}, {} reduce", series_name(executor, jobs), reduce));

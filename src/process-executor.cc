@@ -211,9 +211,7 @@ UniqueFd run_map(CountJob& job, const TaskMessage& t, std::vector<UniqueFd>& fds
     // Each partition is mapped on its own, exactly as the thread executor
     // would; their reports become one, as if the batch were one partition.
     for (i64 i = t.first; i < t.first + t.count; i++) {
-      FreqTable part = map_partition(job, job.partitions[i]);
-      FreqTable* source = &part;
-      merge_tables(table, std::span(&source, 1), false);
+      map_partition(job, job.partitions[i], table);
       for (MapReport& rep : job.take_reports()) reports.push_back(std::move(rep));
     }
     r.bytes_mapped = t.end - t.begin;
@@ -221,7 +219,7 @@ UniqueFd run_map(CountJob& job, const TaskMessage& t, std::vector<UniqueFd>& fds
     if (fds.size() != 1) throw Error("map task without its chunk");
     Mapping chunk = Mapping::read_whole(fds[0].get(), t.end);
     job.inputs[t.file_index].format = t.format;
-    table = map_chunk(job, t.file_index, t.index, std::string_view(chunk.data(), chunk.size()));
+    map_chunk(job, t.file_index, t.index, std::string_view(chunk.data(), chunk.size()), table);
     reports = job.take_reports();
     r.bytes_mapped = chunk.size();
   }

@@ -110,7 +110,23 @@ std::string_view executor_name(ExecutorKind kind) {
   return "?";
 }
 
-std::string_view reduce_name(ReduceMode mode) { return mode == ReduceMode::serial ? "serial" : "tree"; }
+static constexpr std::pair<ReduceMode, std::string_view> REDUCE_NAMES[] = {
+    {ReduceMode::automatic, "auto"},
+    {ReduceMode::partitioned, "partitioned"},
+    {ReduceMode::tree, "tree"},
+    {ReduceMode::serial, "serial"}};
+
+std::string_view reduce_name(ReduceMode mode) {
+  for (auto [m, name] : REDUCE_NAMES)
+    if (m == mode) return name;
+  return "?";
+}
+
+ReduceMode parse_reduce(std::string_view name) {
+  for (auto [m, n] : REDUCE_NAMES)
+    if (n == name) return m;
+  throw UsageError(fmt::format("unknown reduce mode '{}' (auto, partitioned, tree or serial)", name));
+}
 
 std::string format_bytes(i64 bytes) {
   static constexpr std::string_view UNITS[] = {"B", "KiB", "MiB", "GiB", "TiB"};

@@ -61,9 +61,11 @@ TEST_F(CountSweep, EverySettingGivesTheReferenceTotals) {
   ASSERT_GT(corpus_->size(), 20000u);
   for (i64 size : {1, 2, 7, 64, 4096, 0})
     for (ExecutorKind ex : {ExecutorKind::serial, ExecutorKind::thread, ExecutorKind::process})
-      for (ReduceMode reduce : {ReduceMode::tree, ReduceMode::serial})
+      for (ReduceMode reduce :
+           {ReduceMode::automatic, ReduceMode::partitioned, ReduceMode::tree, ReduceMode::serial})
         for (int jobs : {1, 2, 4}) {
           if (ex == ExecutorKind::serial && jobs != 1) continue;
+          if (ex == ExecutorKind::process && reduce == ReduceMode::partitioned) continue;
           SCOPED_TRACE(testing::Message() << "partition " << size << " jobs " << jobs << " executor "
                                           << int(ex) << " reduce " << int(reduce));
           CountOptions o = options({(*dir_ / "corpus.tsv").string()});
@@ -126,6 +128,39 @@ TEST_F(CountSweep, YearFiltersAreInclusive) {
   o.years.until = 1700;
   o.partition_size = 300;
   EXPECT_EQ(table_contents(run_count(o).table), reference_count(*corpus_, 1600, 1700));
+}
+
+// More distinct keys than a combining table holds (16 K), so every thread's
+// table flushes into its partition runs many times, and each partition
+// takes the finalize's sorted path.
+TEST(HighCardinality, PartitionedReduceFlushesAndMatchesTheReference) {
+  TempDir d;
+  std::string corpus = make_v2_corpus(11, 40000);
+  write_file(d / "wide.tsv", corpus);
+  Reference want = reference_count(corpus);
+  ASSERT_GT(want.size(), 35000u);
+  for (ExecutorKind ex : {ExecutorKind::serial, ExecutorKind::thread}) {
+    CountOptions o = options({(d / "wide.tsv").string()});
+    o.executor = ex;
+    o.reduce = ReduceMode::partitioned;
+    o.partition_size = 100000;
+    o.jobs = 2;
+    EXPECT_EQ(table_contents(run_count(o).table), want) << "executor " << int(ex);
+  }
+}
+
+TEST(Count, PartitionedReduceWithProcessesIsAUsageError) {
+  TempDir d;
+  write_file(d / "a.tsv", "a\t2000\t1\t1\n");
+  CountOptions o = options({(d / "a.tsv").string()});
+  o.executor = ExecutorKind::process;
+  o.reduce = ReduceMode::partitioned;
+  try {
+    run_count(o);
+    FAIL() << "expected UsageError";
+  } catch (const UsageError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("--reduce partitioned needs"));
+  }
 }
 
 TEST(Count, EmptyFileGivesNoTotals) {

@@ -40,6 +40,18 @@ TEST(ParseExecutor, KnowsTheNamesAndSaysWhatIsMissing) {
   }
 }
 
+TEST(ParseReduce, NamesRoundTripAndUnknownOnesAreUsageErrors) {
+  for (ReduceMode m : {ReduceMode::automatic, ReduceMode::partitioned, ReduceMode::tree, ReduceMode::serial})
+    EXPECT_EQ(parse_reduce(reduce_name(m)), m);
+  EXPECT_EQ(reduce_name(ReduceMode::automatic), "auto");
+  try {
+    parse_reduce("radix");
+    FAIL() << "expected UsageError";
+  } catch (const UsageError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("unknown reduce mode 'radix'"));
+  }
+}
+
 TEST(FormatBytes, UsesTheLargestExactUnit) {
   EXPECT_EQ(format_bytes(64 << 10), "64 KiB");
   EXPECT_EQ(format_bytes(256 << 20), "256 MiB");

@@ -93,13 +93,13 @@ class CountJob {
   std::vector<MapReport> reports_;
 };
 
-/// Reads and maps one plain partition.
-FreqTable map_partition(CountJob& job, const Partition& part);
+/// Reads and maps one plain partition into `table`.
+void map_partition(CountJob& job, const Partition& part, FreqTable& table);
 
-/// Maps one chunk of a stream input.
-FreqTable map_chunk(CountJob& job, i64 file_index, i64 index, std::string_view text);
-inline FreqTable map_chunk(CountJob& job, i64 file_index, i64 index, const ChunkBuffer& chunk) {
-  return map_chunk(job, file_index, index, std::string_view(chunk.data(), chunk.size));
+/// Maps one chunk of a stream input into `table`.
+void map_chunk(CountJob& job, i64 file_index, i64 index, std::string_view text, FreqTable& table);
+inline void map_chunk(CountJob& job, i64 file_index, i64 index, const ChunkBuffer& chunk, FreqTable& table) {
+  map_chunk(job, file_index, index, std::string_view(chunk.data(), chunk.size), table);
 }
 
 /// Reads one stream input (gzip or pipe) as numbered line-aligned chunks.

@@ -28,7 +28,7 @@ struct CountOptions {
   int jobs = 0;
   /// Bytes a partition; 0 means default_partition_size().
   i64 partition_size = 0;
-  ReduceMode reduce = ReduceMode::tree;
+  ReduceMode reduce = ReduceMode::automatic;
   /// Tables a tree merge takes at once; 0 means default_fan_in(executor).
   int fan_in = 0;
   YearFilter years;

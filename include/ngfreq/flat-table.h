@@ -46,6 +46,12 @@ struct FlatEntry {
   u64 volumes;
 };
 
+/// Bytes one record takes: 32 fixed, then the key padded to a multiple of 8.
+inline i64 flat_record_size(i64 key_len) { return 32 + ((key_len + 7) & ~i64(7)); }
+
+/// Writes the record of `e` at `out`, flat_record_size(e.key.size()) bytes.
+void encode_flat_record(char* out, const FlatEntry& e);
+
 /// Bytes the flat form of `table` takes, header included.
 i64 flat_size(const FreqTable& table);
 

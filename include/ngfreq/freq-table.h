@@ -14,6 +14,7 @@
 
 #include "ngfreq/common.h"
 #include "ngfreq/key-arena.h"
+#include "ngfreq/large-memory.h"
 
 namespace ngfreq {
 
@@ -40,13 +41,18 @@ inline bool add_count(u64& a, u64 b) {
   return true;
 }
 
+class PartitionRuns;
+
 class FreqShard {
  public:
-  /// Adds (count, volumes) to `key`, inserting it if absent.
-  void add(std::string_view key, u64 hash, u64 count, u64 volumes) {
+  /// Adds (count, volumes) to `key`, inserting it if absent; returns
+  /// whether it was inserted.
+  bool add(std::string_view key, u64 hash, u64 count, u64 volumes) {
+    i64 before = entries_.size();
     Entry& e = find_or_insert(key, hash);
     overflowed_ |= !add_count(e.count, count);
     add_count(e.volumes, volumes);
+    return i64(entries_.size()) != before;
   }
 
   /// The entry for `key`, or nullptr.
@@ -55,6 +61,8 @@ class FreqShard {
   /// Adds every entry of `other` into this shard; `other` is left empty.
   void merge_from(FreqShard& other);
   void reserve(i64 entries);
+  /// Empties the shard but keeps its slot and entry memory for reuse.
+  void clear();
 
   std::span<const Entry> entries() const { return entries_; }
   i64 size() const { return entries_.size(); }
@@ -68,10 +76,13 @@ class FreqShard {
   void grow_if_full();
   void rehash(i64 slot_count);
 
-  // A slot holds (hash >> 32) << 32 | (entry index + 1); 0 marks it empty.
-  // Comparing the stored hash half first avoids touching the entry on a miss.
-  std::vector<u64> slots_;
-  std::vector<Entry> entries_;
+  // A slot holds the hash's low half << 32 | (entry index + 1); 0 marks it
+  // empty. Comparing the stored hash half first avoids touching the entry on
+  // a miss. The home slot comes from the hash bits just below the shard
+  // bits, so keys inserted in order of those bits fill the slot array front
+  // to back (see partition-runs.cc): the low half is independent of them.
+  LargeVector<u64> slots_;
+  LargeVector<Entry> entries_;
   KeyArena arena_;
   bool overflowed_ = false;
 };
@@ -87,9 +98,20 @@ class FreqTable {
 
   void add(std::string_view key, u64 hash, u64 count, u64 volumes) {
     if (shards_.empty()) shards_.resize(NUM_SHARDS);
-    shards_[shard_of(hash)].add(key, hash, count, volumes);
+    inserted_ += shards_[shard_of(hash)].add(key, hash, count, volumes);
+    if (inserted_ >= flush_at_) flush();
   }
   const Entry* find(std::string_view key) const;
+
+  /// Makes this a combining table: once it holds `max_entries`, every entry
+  /// is appended to `runs` (shard s to partition s) and the table emptied,
+  /// keeping its memory. `runs` must outlive the table.
+  void flush_into(PartitionRuns* runs, i64 max_entries) {
+    runs_ = runs;
+    flush_at_ = max_entries;
+  }
+  /// Appends every entry to the runs given to flush_into and empties the table.
+  void flush();
 
   /// Shards are allocated on first insert, so an empty table costs nothing.
   bool empty() const { return shards_.empty(); }
@@ -106,6 +128,9 @@ class FreqTable {
 
  private:
   std::vector<FreqShard> shards_;
+  i64 inserted_ = 0;  // by add() since the last flush
+  PartitionRuns* runs_ = nullptr;
+  i64 flush_at_ = i64(1) << 62;
 };
 
 /// Merges every table of `sources` into `dest`, shard by shard; the sources

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "ngfreq/common.h"
+#include "ngfreq/large-memory.h"
 
 namespace ngfreq {
 
@@ -28,9 +29,23 @@ class KeyArena {
   /// Takes over every block of `other`, so that keys stored there stay
   /// valid for this arena's lifetime; `other` is left empty.
   void adopt(KeyArena&& other) {
-    for (auto& block : other.blocks_) blocks_.push_back(std::move(block));
+    // In front, so that the back stays the block being filled.
+    blocks_.insert(blocks_.begin(), std::make_move_iterator(other.blocks_.begin()),
+                   std::make_move_iterator(other.blocks_.end()));
     allocated_ += other.allocated_;
     other = KeyArena();
+  }
+
+  /// Forgets every key but keeps the newest (largest) block for reuse, so a
+  /// combining table that is emptied often does not allocate again.
+  void clear() {
+    if (blocks_.empty()) return;
+    LargeBuffer last = std::move(blocks_.back());
+    blocks_.clear();
+    blocks_.push_back(std::move(last));
+    next_ = blocks_.back().data();
+    remaining_ = last_size_;
+    allocated_ = last_size_;
   }
 
   /// Bytes reserved from the allocator (for memory accounting).
@@ -39,23 +54,25 @@ class KeyArena {
  private:
   // Blocks start small because a table is made per partition, and tiny
   // partitions (down to one byte) must stay cheap; they double up to
-  // MAX_BLOCK so that big tables make few allocations.
+  // MAX_BLOCK so that big tables make few allocations (in huge pages).
   static constexpr i64 MIN_BLOCK = 256;
-  static constexpr i64 MAX_BLOCK = 256 * 1024;
+  static constexpr i64 MAX_BLOCK = 2 << 20;
 
   void grow(size_t need) {
     next_block_ = std::min<i64>(std::max<i64>(next_block_ * 2, MIN_BLOCK), MAX_BLOCK);
     i64 size = std::max<i64>(next_block_, need);
-    blocks_.push_back(std::make_unique_for_overwrite<char[]>(size));
-    next_ = blocks_.back().get();
+    blocks_.emplace_back(size);
+    next_ = blocks_.back().data();
     remaining_ = size;
+    last_size_ = size;
     allocated_ += size;
   }
 
-  std::vector<std::unique_ptr<char[]>> blocks_;
+  std::vector<LargeBuffer> blocks_;
   char* next_ = nullptr;
   size_t remaining_ = 0;
   i64 next_block_ = 0;
+  i64 last_size_ = 0;
   i64 allocated_ = 0;
 };
 

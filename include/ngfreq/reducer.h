@@ -1,6 +1,8 @@
 // Reducing the map tables into one.
 #pragma once
 
+#include <tbb/enumerable_thread_specific.h>
+
 #include <atomic>
 #include <memory>
 #include <mutex>
@@ -8,15 +10,27 @@
 
 #include "ngfreq/common.h"
 #include "ngfreq/freq-table.h"
+#include "ngfreq/partition-runs.h"
 
 namespace ngfreq {
 
 enum class ReduceMode {
-  tree,    // merge fan_in tables as soon as they are ready, level by level
-  serial,  // keep every table, then fold them in partition order (the textbook's way)
+  automatic,    // partitioned, but tree with the process executor
+  partitioned,  // a combining table a thread, flushed into hash partitions, summed a partition at a time
+  tree,         // merge fan_in tables as soon as they are ready, level by level
+  serial,       // keep every table, then fold them in partition order (the textbook's way)
 };
 
-/// Thread-safe: map workers call add() concurrently.
+/// Thread-safe: map workers call map() and add() concurrently.
+///
+/// In partitioned mode (DuckDB's radix-partitioned aggregate, ClickHouse's
+/// two-level one) no map makes a table of its own: each thread maps into
+/// its combining table, small enough to stay in cache, which sums the
+/// repeats of common keys and, once COMBINE_ENTRIES keys are in it, is
+/// appended to the thread's hash-partition runs and emptied. finish()
+/// sums each partition of every thread's runs on one core
+/// (partition-runs.h), so no two threads touch one key and no table of all
+/// keys is ever merged into another.
 ///
 /// In tree mode, tables wait at level 0; when fan_in of them are waiting,
 /// the thread that brought the last one merges them (largest first, so the
@@ -31,7 +45,21 @@ class Reducer {
   /// rounds merge several groups at once.
   Reducer(ReduceMode mode, int fan_in, bool parallel);
 
-  /// Hands over a finished table; `order` is its position in input order.
+  /// Runs map_fn(FreqTable&) for the map at `order` (its position in input
+  /// order): into this thread's combining table in partitioned mode, else
+  /// into a new table that is then add()ed.
+  template <class MapFn> void map(u64 order, MapFn&& map_fn) {
+    if (mode_ == ReduceMode::partitioned) {
+      map_fn(combining_table());
+      return;
+    }
+    FreqTable table;
+    map_fn(table);
+    add(std::move(table), order);
+  }
+
+  /// Hands over a finished table (tree and serial mode); `order` is its
+  /// position in input order.
   void add(FreqTable table, u64 order);
 
   /// Merges everything still pending into the final table.
@@ -42,6 +70,16 @@ class Reducer {
 
  private:
   FreqTable merge_group(std::vector<FreqTable>& group);
+  FreqTable& combining_table();
+  FreqTable finish_partitioned();
+
+  // Partitioned mode: what one thread maps into.
+  struct ThreadState {
+    ThreadState();
+    PartitionRuns runs;
+    FreqTable table;  // flushes into `runs`
+  };
+  tbb::enumerable_thread_specific<ThreadState> threads_;
 
   ReduceMode mode_;
   int fan_in_;

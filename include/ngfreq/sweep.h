@@ -25,7 +25,7 @@ Spread summarize(std::vector<double> values);
 /// One measured point: `repeats` runs of the count with the same options.
 struct PointResult {
   ExecutorKind executor = ExecutorKind::thread;
-  ReduceMode reduce = ReduceMode::tree;
+  ReduceMode reduce = ReduceMode::automatic;
   int jobs = 0;
   i64 partition_size = 0;  // as run: the default's value when 0 was asked
   i64 partitions = 0;
@@ -60,6 +60,7 @@ std::vector<i64> geometric_sizes(i64 from, i64 to, i64 factor);
 ExecutorKind parse_executor(std::string_view name);
 std::string_view executor_name(ExecutorKind kind);
 std::string_view reduce_name(ReduceMode mode);
+ReduceMode parse_reduce(std::string_view name);
 
 /// 65536 -> "64 KiB", 3 << 20 -> "3 MiB", 1000 -> "1000 B".
 std::string format_bytes(i64 bytes);
