@@ -1,10 +1,14 @@
 // Top-K selects per shard in parallel (each shard's k best are the only
 // candidates from it), then sorts the few candidates. The full listing is
-// sorted with tbb::parallel_sort and formatted in blocks in parallel, each
-// into its own buffer, written in order.
+// sorted with tbb::parallel_sort on (first 8 key bytes, entry) pairs, so
+// most compares are one integer compare in a dense array instead of a
+// memcmp behind two pointers into tables of GBs (16 M --by-year rows: the
+// pointer sort missed the cache on nearly every compare), and formatted in
+// blocks in parallel, each into its own buffer, written in order.
 #include "ngfreq/output.h"
 
 #include <tbb/parallel_for.h>
+#include <tbb/parallel_for_each.h>
 #include <tbb/parallel_sort.h>
 
 #include <algorithm>
@@ -41,14 +45,91 @@ std::vector<const Entry*> top_entries(const FreqTable& table, i64 k, u64 min_cou
   return all;
 }
 
+namespace {
+
+// A string sort that caches key bytes (Kärkkäinen and Rantala's caching
+// MSD radix sort, 8 bytes a step): each entry carries 8 key bytes from
+// `depth` on, big-endian and zero-padded, so that they compare as one
+// integer as memcmp would compare them, and how many key bytes are left
+// there (9: more follow). A range is sorted by that pair in a dense array;
+// each run of equal pairs with more bytes to follow is sorted again on the
+// next 8 bytes. A key is read once a step its neighbours share, not once a
+// compare: the plain pointer sort with memcmp missed the cache on nearly
+// every compare of 16 M --by-year keys, which share their first bytes
+// with dozens of others (one an n-gram and year).
+struct SortKey {
+  u64 bytes;
+  u32 left;
+  const Entry* entry;
+};
+
+constexpr u32 MORE = 9;
+constexpr i64 PREFETCH_AHEAD = 8;
+
+void load_bytes(SortKey& k, u64 depth) {
+  const Entry& e = *k.entry;
+  u64 n = std::min<u64>(8, e.key_len - depth);
+  u64 v = 0;
+  std::memcpy(&v, e.key + depth, n);
+  k.bytes = __builtin_bswap64(v);
+  k.left = e.key_len - depth > 8 ? MORE : u32(n);
+}
+
+bool sort_key_less(const SortKey& a, const SortKey& b) {
+  return a.bytes != b.bytes ? a.bytes < b.bytes : a.left < b.left;
+}
+
+// Calls f(first, last) for each run of two or more keys with equal bytes
+// and more bytes to follow.
+template <class F> void for_each_tied_run(SortKey* first, SortKey* last, F&& f) {
+  while (first < last) {
+    SortKey* run_end = first + 1;
+    while (run_end < last && run_end->bytes == first->bytes && run_end->left == first->left) run_end++;
+    if (first->left == MORE && run_end - first > 1) f(first, run_end);
+    first = run_end;
+  }
+}
+
+// Sorts [first, last): keys whose first `depth` bytes are equal.
+void sort_from(SortKey* first, SortKey* last, u64 depth) {
+  for (SortKey* k = first; k < last; k++) {
+    // The entries (and their keys) lie all over the table: ask for them
+    // early, so that several misses overlap.
+    if (last - k > 2 * PREFETCH_AHEAD) __builtin_prefetch(k[2 * PREFETCH_AHEAD].entry);
+    if (last - k > PREFETCH_AHEAD) __builtin_prefetch(k[PREFETCH_AHEAD].entry->key + depth);
+    load_bytes(*k, depth);
+  }
+  std::sort(first, last, sort_key_less);
+  for_each_tied_run(first, last, [&](SortKey* a, SortKey* b) { sort_from(a, b, depth + 8); });
+}
+
+}  // namespace
+
 std::vector<const Entry*> sorted_entries(const FreqTable& table, u64 min_count) {
   std::vector<const Entry*> all;
   if (table.empty()) return all;
-  all.reserve(table.size());
-  for (int s = 0; s < FreqTable::NUM_SHARDS; s++)
+  // Each shard's keys go to their own range of one array, in parallel.
+  std::vector<i64> start(FreqTable::NUM_SHARDS + 1, 0);
+  tbb::parallel_for(0, FreqTable::NUM_SHARDS, [&](int s) {
+    i64 n = 0;
+    for (const Entry& e : table.shard(s).entries()) n += e.count >= min_count;
+    start[s + 1] = n;
+  });
+  for (int s = 0; s < FreqTable::NUM_SHARDS; s++) start[s + 1] += start[s];
+  LargeVector<SortKey> keys(start.back());
+  tbb::parallel_for(0, FreqTable::NUM_SHARDS, [&](int s) {
+    i64 i = start[s];
     for (const Entry& e : table.shard(s).entries())
-      if (e.count >= min_count) all.push_back(&e);
-  tbb::parallel_sort(all.begin(), all.end(), key_less);
+      if (e.count >= min_count) load_bytes(keys[i++] = {0, 0, &e}, 0);
+  });
+  // The first step in parallel, then the tied runs as parallel tasks.
+  tbb::parallel_sort(keys.begin(), keys.end(), sort_key_less);
+  std::vector<std::pair<SortKey*, SortKey*>> runs;
+  for_each_tied_run(keys.data(), keys.data() + keys.size(),
+                    [&](SortKey* a, SortKey* b) { runs.emplace_back(a, b); });
+  tbb::parallel_for_each(runs, [](const auto& run) { sort_from(run.first, run.second, 8); });
+  all.resize(keys.size());
+  tbb::parallel_for(size_t(0), keys.size(), [&](size_t i) { all[i] = keys[i].entry; });
   return all;
 }
 
@@ -63,8 +144,13 @@ void write_rows(OutputFile& out, const RowLayout& layout, std::span<const Entry*
     std::vector<std::string> text(blocks);
     tbb::parallel_for(i64(0), blocks, [&](i64 b) {
       i64 from = base + b * BLOCK, to = std::min(n, from + BLOCK);
-      for (i64 i = from; i < to; i++)
+      text[b].reserve((to - from) * 32);
+      for (i64 i = from; i < to; i++) {
+        // Sorted rows visit the table in no order: overlap the misses.
+        if (i + 2 * PREFETCH_AHEAD < to) __builtin_prefetch(entries[i + 2 * PREFETCH_AHEAD]);
+        if (i + PREFETCH_AHEAD < to) __builtin_prefetch(entries[i + PREFETCH_AHEAD]->key);
         format_row(text[b], layout, entries[i]->key_view(), entries[i]->count, entries[i]->volumes);
+      }
     });
     for (const std::string& t : text) out.write(t);
   }

@@ -69,7 +69,10 @@ void append_json_string(std::string& out, std::string_view s) {
 
 void format_row(std::string& out, const RowLayout& layout, std::string_view ngram, i64 year, u64 total,
                 u64 volumes) {
-  auto number = [&](auto v) { fmt::format_to(std::back_inserter(out), "{}", v); };
+  auto number = [&](auto v) {
+    fmt::format_int digits(v);
+    out.append(digits.data(), digits.size());
+  };
   switch (layout.format) {
   case RowFormat::tsv:
   case RowFormat::csv: {
