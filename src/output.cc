@@ -10,8 +10,10 @@
 #include <tbb/parallel_for.h>
 #include <tbb/parallel_for_each.h>
 #include <tbb/parallel_sort.h>
+#include <tbb/task_group.h>
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 
 namespace ngfreq {
@@ -134,16 +136,22 @@ std::vector<const Entry*> sorted_entries(const FreqTable& table, u64 min_count) 
 }
 
 void write_rows(OutputFile& out, const RowLayout& layout, std::span<const Entry* const> entries) {
-  // Rows a block: big enough to amortise a task, small enough that a few
-  // blocks in flight stay a few MB.
+  // Rows a block: big enough to amortise a task, small enough that a batch
+  // of blocks stays a few MB. Two batches alternate: while one is written
+  // (a copy into the page cache, on this thread) the other is formatted
+  // on the pool, and their strings keep their memory from batch to batch,
+  // so no batch faults in fresh pages.
   constexpr i64 BLOCK = 64 * 1024;
   constexpr i64 BLOCKS_IN_FLIGHT = 16;
+  constexpr i64 BATCH = BLOCK * BLOCKS_IN_FLIGHT;
   i64 n = entries.size();
-  for (i64 base = 0; base < n; base += BLOCK * BLOCKS_IN_FLIGHT) {
+  std::array<std::vector<std::string>, 2> batches;
+  auto format_batch = [&](i64 base, std::vector<std::string>& text) {
     i64 blocks = std::min(BLOCKS_IN_FLIGHT, (n - base + BLOCK - 1) / BLOCK);
-    std::vector<std::string> text(blocks);
+    text.resize(blocks);
     tbb::parallel_for(i64(0), blocks, [&](i64 b) {
       i64 from = base + b * BLOCK, to = std::min(n, from + BLOCK);
+      text[b].clear();
       text[b].reserve((to - from) * 32);
       for (i64 i = from; i < to; i++) {
         // Sorted rows visit the table in no order: overlap the misses.
@@ -152,7 +160,19 @@ void write_rows(OutputFile& out, const RowLayout& layout, std::span<const Entry*
         format_row(text[b], layout, entries[i]->key_view(), entries[i]->count, entries[i]->volumes);
       }
     });
-    for (const std::string& t : text) out.write(t);
+  };
+  if (n == 0) return;
+  format_batch(0, batches[0]);
+  for (i64 base = 0, k = 0; base < n; base += BATCH, k ^= 1) {
+    tbb::task_group next;
+    if (base + BATCH < n) next.run([&, base, k] { format_batch(base + BATCH, batches[k ^ 1]); });
+    try {
+      for (const std::string& t : batches[k]) out.write(t);
+    } catch (...) {
+      next.wait();
+      throw;
+    }
+    next.wait();
   }
 }
 
