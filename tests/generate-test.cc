@@ -416,6 +416,28 @@ TEST(GenerateFormats, TextIsWordsWithoutTabsNearTheSizeAndDeterministic) {
   EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), s.lines);
 }
 
+// Heaps' law: eight times the text holds several times the distinct words
+// (8^0.6 = 3.5 for the pool; the Zipf tail is met more fully in the larger
+// text), not the same fixed vocabulary.
+TEST(GenerateFormats, TextVocabularyGrowsWithItsSize) {
+  TempDir dir;
+  auto distinct_words = [&](i64 size) {
+    generate_as(dir / "t.txt", GenerateFormat::text, 1, size, 3);
+    std::istringstream in(read_file(dir / "t.txt"));
+    std::set<std::string> seen;
+    std::string w;
+    while (in >> w) {
+      while (!w.empty() && std::string_view(",.?!").find(w.back()) != std::string_view::npos) w.pop_back();
+      seen.insert(w);
+    }
+    return double(seen.size());
+  };
+  double small = distinct_words(SMALL / 2), large = distinct_words(4 * SMALL);
+  EXPECT_GT(small, 15000);
+  EXPECT_GT(large / small, 3.0);
+  EXPECT_LT(large / small, 8.0);
+}
+
 TEST(GenerateFormats, TextTakesNoNAndTheProfileNoFormat) {
   TempDir dir;
   EXPECT_THROW(generate_as(dir / "x", GenerateFormat::text, 2, SMALL, 1), UsageError);
