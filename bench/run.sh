@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end benchmark of `ngfreq count` on the generated 'a' profile (a
 # stand-in for googlebooks-eng-all-1gram-20120701-a, 1.8 GB), plain and
-# gzip, jobs 1 and 2, tree and serial reduce, next to the I/O floors: `cat`
+# gzip, jobs 1 and 2, auto (partitioned, or tree with processes), tree and serial reduce, next to the I/O floors: `cat`
 # for the plain file and the fastest single-threaded inflater for gzip.
 #
 # Prints a table and writes bench/results/count-<time>.csv. Each figure is
@@ -41,46 +41,7 @@ csv=bench/results/count-$(date +%Y%m%d-%H%M%S).csv
 echo "case,command,jobs,median_wall_s,min_wall_s,max_wall_s,mb_per_s,peak_rss_mb" > "$csv"
 
 for f in "$data" "$data.gz" "$v2_twin" "$v3" "$text"; do [ -f "$f" ] && cat "$f" > /dev/null; done  # warm the page cache
-timing=$(mktemp)
-trap 'rm -f "$timing"' EXIT
-
-# time_once COMMAND...: runs it once; appends its wall time to $walls and
-# raises $rss to its peak RSS (KB).
-time_once() {
-  /usr/bin/time -f '%e %M' -o "$timing" "$@" > /dev/null 2>&1 || { echo "FAILED: $*"; exit 1; }
-  local out
-  out=$(tail -n 1 "$timing")
-  walls+=("${out% *}")
-  [ "${out#* }" -gt "$rss" ] && rss=${out#* }
-  return 0
-}
-
-# report NAME JOBS COMMAND...: prints and records the median, min and max
-# of $walls and the peak $rss; MB/s is $bytes over the median. Sets $median.
-report() {
-  local name=$1 jobs=$2
-  shift 2
-  local sorted min max
-  sorted=$(printf '%s\n' "${walls[@]}" | sort -n)
-  median=$(echo "$sorted" | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-  min=$(echo "$sorted" | head -n 1)
-  max=$(echo "$sorted" | tail -n 1)
-  local mbps
-  mbps=$(awk -v b="$bytes" -v s="$median" 'BEGIN {printf "%.0f", (s > 0 ? b / s / 1e6 : 0)}')
-  local rss_mb=$(( rss / 1024 ))
-  printf '%-46s %4s %8.2f s %7s MB/s %6s MB RSS\n' "$name" "$jobs" "$median" "$mbps" "$rss_mb"
-  echo "$name,\"$*\",$jobs,$median,$min,$max,$mbps,$rss_mb" >> "$csv"
-}
-
-# measure NAME JOBS COMMAND...: one warm-up, then $repeat timed runs.
-measure() {
-  local name=$1 jobs=$2
-  shift 2
-  "$@" > /dev/null 2>&1 || { echo "FAILED: $*"; exit 1; }  # warm-up
-  walls=() rss=0
-  for _ in $(seq "$repeat"); do time_once "$@"; done
-  report "$name" "$jobs" "$@"
-}
+source bench/measure.sh
 
 # measure_executors NAME JOBS ARGS...: `ngfreq count -e EX ARGS...` for each
 # of $executors, their runs interleaved (thread, process, thread, ...) so
@@ -139,14 +100,14 @@ for c in $cases; do
   bytes=$(stat -c %s "$data")
   if [ "$c" = plain ]; then
     measure "floor: cat" 1 cat "$data"
-    for reduce in tree serial; do for j in 1 2; do
+    for reduce in auto tree serial; do for j in 1 2; do
       measure_executors "--reduce $reduce (plain)" "$j" --reduce "$reduce" -j "$j" --progress none -t 10 "$data"
     done; done
   else
     for tool in igzip pigz gzip; do
       command -v "$tool" > /dev/null && measure "floor: $tool -dc" 1 "$tool" -dc "$data.gz"
     done
-    for reduce in tree serial; do for j in 1 2; do
+    for reduce in auto tree serial; do for j in 1 2; do
       measure_executors "--reduce $reduce (gzip)" "$j" --reduce "$reduce" -j "$j" --progress none -t 10 "$data.gz"
     done; done
     measure "ngfreq --inflater zlib (gzip)" 2 "$ngfreq" count --inflater zlib -j 2 --progress none -t 10 "$data.gz"

@@ -1,15 +1,14 @@
 // Top-K selects per shard in parallel (each shard's k best are the only
 // candidates from it), then sorts the few candidates. The full listing is
-// sorted with tbb::parallel_sort on (first 8 key bytes, entry) pairs, so
-// most compares are one integer compare in a dense array instead of a
+// split into buckets by its first two key bytes, then each bucket sorted on
+// (8 key bytes, entry) pairs, so most compares are one integer compare in a dense array instead of a
 // memcmp behind two pointers into tables of GBs (16 M --by-year rows: the
 // pointer sort missed the cache on nearly every compare), and formatted in
 // blocks in parallel, each into its own buffer, written in order.
 #include "ngfreq/output.h"
 
+#include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
-#include <tbb/parallel_for_each.h>
-#include <tbb/parallel_sort.h>
 #include <tbb/task_group.h>
 
 #include <algorithm>
@@ -92,6 +91,14 @@ template <class F> void for_each_tied_run(SortKey* first, SortKey* last, F&& f) 
   }
 }
 
+void sort_from(SortKey* first, SortKey* last, u64 depth);
+
+// Sorts [first, last), whose bytes from `depth` on are loaded.
+void sort_loaded(SortKey* first, SortKey* last, u64 depth) {
+  std::sort(first, last, sort_key_less);
+  for_each_tied_run(first, last, [&](SortKey* a, SortKey* b) { sort_from(a, b, depth + 8); });
+}
+
 // Sorts [first, last): keys whose first `depth` bytes are equal.
 void sort_from(SortKey* first, SortKey* last, u64 depth) {
   for (SortKey* k = first; k < last; k++) {
@@ -101,8 +108,22 @@ void sort_from(SortKey* first, SortKey* last, u64 depth) {
     if (last - k > PREFETCH_AHEAD) __builtin_prefetch(k[PREFETCH_AHEAD].entry->key + depth);
     load_bytes(*k, depth);
   }
-  std::sort(first, last, sort_key_less);
-  for_each_tied_run(first, last, [&](SortKey* a, SortKey* b) { sort_from(a, b, depth + 8); });
+  sort_loaded(first, last, depth);
+}
+
+// The first step is a radix pass on the first two key bytes: each shard's
+// keys are counted into 65,536 buckets, then written straight to their
+// bucket's place, and the buckets, tens to thousands of keys that fit in
+// cache, are sorted in parallel. A comparison sort of the whole array (tens
+// of millions of 24-byte keys) passed over DRAM some 25 times.
+constexpr int RADIX_BITS = 16;
+constexpr i64 BUCKETS = i64(1) << RADIX_BITS;
+constexpr int SHARDS_A_GROUP = 4;  // counted together: 16 histograms of 256 KiB
+constexpr int GROUPS = FreqTable::NUM_SHARDS / SHARDS_A_GROUP;
+
+u64 bucket_of(const Entry& e) {
+  u8 b0 = e.key_len > 0 ? u8(e.key[0]) : 0, b1 = e.key_len > 1 ? u8(e.key[1]) : 0;
+  return u64(b0) << 8 | b1;
 }
 
 }  // namespace
@@ -110,26 +131,38 @@ void sort_from(SortKey* first, SortKey* last, u64 depth) {
 std::vector<const Entry*> sorted_entries(const FreqTable& table, u64 min_count) {
   std::vector<const Entry*> all;
   if (table.empty()) return all;
-  // Each shard's keys go to their own range of one array, in parallel.
-  std::vector<i64> start(FreqTable::NUM_SHARDS + 1, 0);
-  tbb::parallel_for(0, FreqTable::NUM_SHARDS, [&](int s) {
-    i64 n = 0;
-    for (const Entry& e : table.shard(s).entries()) n += e.count >= min_count;
-    start[s + 1] = n;
+  // Count each group of shards' keys a bucket; bucket b of group g starts
+  // after bucket b of every earlier group and every earlier bucket.
+  std::vector<std::vector<u32>> offsets(GROUPS, std::vector<u32>(BUCKETS, 0));
+  tbb::parallel_for(0, GROUPS, [&](int g) {
+    for (int s = g * SHARDS_A_GROUP; s < (g + 1) * SHARDS_A_GROUP; s++)
+      for (const Entry& e : table.shard(s).entries())
+        if (e.count >= min_count) offsets[g][bucket_of(e)]++;
   });
-  for (int s = 0; s < FreqTable::NUM_SHARDS; s++) start[s + 1] += start[s];
-  LargeVector<SortKey> keys(start.back());
-  tbb::parallel_for(0, FreqTable::NUM_SHARDS, [&](int s) {
-    i64 i = start[s];
-    for (const Entry& e : table.shard(s).entries())
-      if (e.count >= min_count) load_bytes(keys[i++] = {0, 0, &e}, 0);
+  std::vector<i64> bucket_start(BUCKETS + 1, 0);
+  i64 total = 0;
+  for (i64 b = 0; b < BUCKETS; b++) {
+    bucket_start[b] = total;
+    for (int g = 0; g < GROUPS; g++) {
+      i64 n = offsets[g][b];
+      if (total > i64(UINT32_MAX)) throw Error("output: more than 4 G rows to sort");  // u32 offsets
+      offsets[g][b] = u32(total);
+      total += n;
+    }
+  }
+  bucket_start[BUCKETS] = total;
+  LargeVector<SortKey> keys(total);
+  tbb::parallel_for(0, GROUPS, [&](int g) {
+    std::vector<u32>& next = offsets[g];
+    for (int s = g * SHARDS_A_GROUP; s < (g + 1) * SHARDS_A_GROUP; s++)
+      for (const Entry& e : table.shard(s).entries())
+        if (e.count >= min_count) load_bytes(keys[next[bucket_of(e)]++] = {0, 0, &e}, 0);
   });
-  // The first step in parallel, then the tied runs as parallel tasks.
-  tbb::parallel_sort(keys.begin(), keys.end(), sort_key_less);
-  std::vector<std::pair<SortKey*, SortKey*>> runs;
-  for_each_tied_run(keys.data(), keys.data() + keys.size(),
-                    [&](SortKey* a, SortKey* b) { runs.emplace_back(a, b); });
-  tbb::parallel_for_each(runs, [](const auto& run) { sort_from(run.first, run.second, 8); });
+  tbb::parallel_for(tbb::blocked_range<i64>(0, BUCKETS, 64), [&](const tbb::blocked_range<i64>& r) {
+    for (i64 b = r.begin(); b < r.end(); b++)
+      if (bucket_start[b + 1] - bucket_start[b] > 1)
+        sort_loaded(keys.data() + bucket_start[b], keys.data() + bucket_start[b + 1], 0);
+  });
   all.resize(keys.size());
   tbb::parallel_for(size_t(0), keys.size(), [&](size_t i) { all[i] = keys[i].entry; });
   return all;

@@ -1,0 +1,70 @@
+# Timing helpers sourced by the bench scripts: run a command, keep its wall
+# time and peak RSS, print a row and append it to $csv. The caller sets
+# $csv (with its header line), $repeat and $bytes (what MB/s divides).
+timing=$(mktemp)
+trap 'rm -f "$timing"' EXIT
+
+# time_once COMMAND...: runs it once; appends its wall time to $walls and
+# raises $rss to its peak RSS (KB).
+time_once() {
+  /usr/bin/time -f '%e %M' -o "$timing" "$@" > /dev/null 2>&1 || { echo "FAILED: $*"; exit 1; }
+  local out
+  out=$(tail -n 1 "$timing")
+  walls+=("${out% *}")
+  [ "${out#* }" -gt "$rss" ] && rss=${out#* }
+  return 0
+}
+
+# report NAME JOBS COMMAND...: prints and records the median, min and max
+# of $walls and the peak $rss; MB/s is $bytes over the median. Sets $median.
+report() {
+  local name=$1 jobs=$2
+  shift 2
+  local sorted min max
+  sorted=$(printf '%s\n' "${walls[@]}" | sort -n)
+  median=$(echo "$sorted" | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+  min=$(echo "$sorted" | head -n 1)
+  max=$(echo "$sorted" | tail -n 1)
+  local mbps
+  mbps=$(awk -v b="$bytes" -v s="$median" 'BEGIN {printf "%.0f", (s > 0 ? b / s / 1e6 : 0)}')
+  local rss_mb=$(( rss / 1024 ))
+  printf '%-46s %4s %8.2f s %7s MB/s %6s MB RSS\n' "$name" "$jobs" "$median" "$mbps" "$rss_mb"
+  echo "$name,\"$*\",$jobs,$median,$min,$max,$mbps,$rss_mb" >> "$csv"
+}
+
+# measure NAME JOBS COMMAND...: one warm-up, then $repeat timed runs.
+measure() {
+  local name=$1 jobs=$2
+  shift 2
+  "$@" > /dev/null 2>&1 || { echo "FAILED: $*"; exit 1; }  # warm-up
+  walls=() rss=0
+  for _ in $(seq "$repeat"); do time_once "$@"; done
+  report "$name" "$jobs" "$@"
+}
+
+
+# measure_interleaved JOBS NAME1 CMD1 NAME2 CMD2 ...: each CMD a string run
+# by bash; one warm-up each, then $repeat rounds that run every command
+# once in turn, so that a drift in the VM's speed weighs on each alike.
+measure_interleaved() {
+  local jobs=$1
+  shift
+  local -a names=() cmds=()
+  while [ $# -gt 0 ]; do names+=("$1") cmds+=("$2"); shift 2; done
+  local i
+  declare -A all_walls all_rss
+  for i in "${!cmds[@]}"; do bash -c "${cmds[$i]}" > /dev/null 2>&1 || { echo "FAILED: ${cmds[$i]}"; exit 1; }; done
+  for _ in $(seq "$repeat"); do
+    for i in "${!cmds[@]}"; do
+      walls=() rss=${all_rss[$i]:-0}
+      time_once bash -c "${cmds[$i]}"
+      all_walls[$i]+="${walls[0]} "
+      all_rss[$i]=$rss
+    done
+  done
+  for i in "${!cmds[@]}"; do
+    read -r -a walls <<< "${all_walls[$i]}"
+    rss=${all_rss[$i]}
+    report "${names[$i]}" "$jobs" "${cmds[$i]}"
+  done
+}
