@@ -6,7 +6,7 @@
 set -euo pipefail
 packages=(
   build-essential cmake pkg-config
-  libtbb-dev libfmt-dev libcli11-dev zlib1g-dev libisal-dev libxxhash-dev libicu-dev
+  libtbb-dev libfmt-dev libcli11-dev zlib1g-dev libisal-dev libxxhash-dev libicu-dev liblz4-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   wamerican python3 hyperfine pigz isal time gnuplot-nox
 )

@@ -40,6 +40,20 @@ static constexpr int PROCESS_FAN_IN = 8;
 
 int default_fan_in(ExecutorKind executor) { return executor == ExecutorKind::process ? PROCESS_FAN_IN : 2; }
 
+// The memory budget and spill directory of a partitioned reduce.
+static PartitionedSettings partitioned_settings(const CountOptions& opts, const detail::CountJob& job) {
+  // Stream chunks in flight: the thread executor's pipeline tokens, or the
+  // process executor's chunks inflated ahead.
+  i64 stream_buffers = job.stream_inputs.empty() ? 0 : (2 * i64(job.jobs) + 1) * job.partition_size;
+  PartitionedSettings s;
+  s.budget = MemoryBudget::make(opts.memory_limit, job.jobs, stream_buffers);
+  s.temp_dir = opts.temp_dir;
+  s.mapping_threads = opts.executor == ExecutorKind::thread ? job.jobs : 1;
+  s.jobs = job.jobs;
+  s.will_sort = opts.will_sort;
+  return s;
+}
+
 CountResult run_count(const CountOptions& options) {
   CountOptions opts = options;
   if (opts.fan_in == 0) opts.fan_in = default_fan_in(opts.executor);
@@ -50,20 +64,17 @@ CountResult run_count(const CountOptions& options) {
   if (opts.executor == ExecutorKind::serial) jobs = 1;
 
   if (opts.retries < 0) throw UsageError("--retries must not be negative");
-  if (opts.reduce == ReduceMode::automatic)
-    opts.reduce = opts.executor == ExecutorKind::process ? ReduceMode::tree : ReduceMode::partitioned;
-  // Worker processes cannot share a thread's combining table and runs; their
-  // tables come back whole, for the tree.
-  if (opts.reduce == ReduceMode::partitioned && opts.executor == ExecutorKind::process)
-    throw UsageError(
-        "--reduce partitioned needs the serial or thread executor (-e process reduces by tree or serial)");
+  if (opts.reduce == ReduceMode::automatic) opts.reduce = ReduceMode::partitioned;
+  if (opts.memory_limit < 0) throw UsageError("--memory-limit must not be negative");
+  if (opts.memory_limit == 0) opts.memory_limit = default_memory_limit();
+  if (opts.temp_dir.empty()) opts.temp_dir = default_temp_dir();
 
   // Resolve the inputs and plan the partitions. Nothing so far has run a
   // oneTBB algorithm or started a thread, so the process executor can fork
   // its workers here safely.
   detail::CountJob job(opts, expand_inputs(opts.inputs), jobs);
   auto executor = detail::make_executor(job);
-  Reducer reducer(opts.reduce, opts.fan_in, executor->parallel());
+  Reducer reducer(opts.reduce, opts.fan_in, executor->parallel(), partitioned_settings(opts, job));
 
   // Map every partition; tree merges start as tables arrive.
   auto start = std::chrono::steady_clock::now();
@@ -80,9 +91,9 @@ CountResult run_count(const CountOptions& options) {
 
   // Merge what is left into the final table.
   auto reduce_start = std::chrono::steady_clock::now();
-  result.table = reducer.finish();
+  result.totals = reducer.finish();
   result.stats.reduce_seconds = seconds_since(reduce_start);
-  check_overflow(result.table);
+  if (result.totals.in_memory()) check_overflow(result.totals.table());
 
   CountStats& st = result.stats;
   st.read_busy_seconds = job.read_ns * 1e-9;

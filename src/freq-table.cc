@@ -9,7 +9,7 @@
 #include <cstring>
 
 #include "ngfreq/hash.h"
-#include "ngfreq/partition-runs.h"
+#include "ngfreq/partition-store.h"
 
 namespace ngfreq {
 
@@ -142,6 +142,7 @@ void FreqTable::flush() {
     runs_->add_shard(s, shards_[s]);
     shards_[s].clear();
   }
+  if (store_) store_->check(*runs_);
 }
 
 i64 FreqTable::size() const {

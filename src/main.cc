@@ -13,6 +13,7 @@
 #include <map>
 
 #include "ngfreq/amdahl.h"
+#include "ngfreq/count-answer.h"
 #include "ngfreq/count.h"
 #include "ngfreq/generate.h"
 #include "ngfreq/key-sink.h"
@@ -57,19 +58,6 @@ i64 parse_size(const std::string& text, const std::string& option) {
   return i64(value * unit->second);
 }
 
-// Sums of 64-bit totals need 128 bits; __extension__ keeps -Wpedantic quiet.
-__extension__ using u128 = unsigned __int128;
-
-std::string u128_string(u128 v) {
-  if (v == 0) return "0";
-  std::string s;
-  while (v > 0) {
-    s.insert(s.begin(), char('0' + int(v % 10)));
-    v /= 10;
-  }
-  return s;
-}
-
 void on_signal(int sig) {
   // Stop the process executor's workers, leave no half-written output
   // behind, then die with the conventional status (128 + signal number).
@@ -107,6 +95,7 @@ struct CountCli {
   std::string output_format = "tsv";
   u64 min_count = 0;
   std::string partition_size;
+  std::string memory_limit;
   i64 since = 0, until = 0;
 };
 
@@ -173,29 +162,16 @@ void add_count_command(CLI::App& app, CountCli& c) {
                   "report how many and the first five")
       ->check(CLI::IsMember({"fail", "skip"}))
       ->capture_default_str();
+  cmd->add_option(
+      "--memory-limit", c.memory_limit,
+      fmt::format("Bytes the count's tables may take, with K/M/G suffixes (default: {}% of memory); "
+                  "past it, hash partitions spill to --temp-dir",
+                  DEFAULT_MEMORY_PERCENT));
+  cmd->add_option("--temp-dir", c.opts.temp_dir, "Directory for spill files (default: $TMPDIR, else /tmp)");
   cmd->add_flag("--stats", c.stats, "Print phase times, sizes and peak memory to stderr");
   cmd->add_option("--inflater", c.inflater, "gzip implementation: auto, isal or zlib")
       ->check(CLI::IsMember({"auto", "isal", "zlib"}))
       ->group("");  // hidden: for benchmarks and tests
-}
-
-// -w W: its row, 0 when absent; with --by-year a row for each year it has,
-// in year order (none when absent: there is no year to print).
-void append_word_rows(std::string& text, const RowLayout& layout, const FreqTable& table,
-                      const std::string& word) {
-  if (!layout.by_year) {
-    const Entry* e = table.find(word);
-    format_row(text, layout, word, 0, e ? e->count : 0, e ? e->volumes : 0);
-    return;
-  }
-  std::vector<const Entry*> years;
-  for (int s = 0; !table.empty() && s < FreqTable::NUM_SHARDS; s++)
-    for (const Entry& e : table.shard(s).entries())
-      if (split_year_key(e.key_view()).first == word) years.push_back(&e);
-  std::sort(years.begin(), years.end(), [](const Entry* a, const Entry* b) {
-    return split_year_key(a->key_view()).second < split_year_key(b->key_view()).second;
-  });
-  for (const Entry* e : years) format_row(text, layout, e->key_view(), e->count, e->volumes);
 }
 
 // --on-error skip: how many lines were left out, and where the first were.
@@ -241,6 +217,15 @@ void run_count_command(CLI::App& cmd, CountCli& c) {
                                                 : RowFormat::tsv,
                    o.keys.by_year, c.volumes};
   if (!c.partition_size.empty()) o.partition_size = parse_size(c.partition_size, "--partition-size");
+  if (!c.memory_limit.empty()) {
+    if (o.reduce == ReduceMode::tree || o.reduce == ReduceMode::serial)
+      throw UsageError(
+          fmt::format("--memory-limit applies to --reduce partitioned (auto); --reduce {} keeps "
+                      "whole tables in memory",
+                      c.reduce));
+    o.memory_limit = parse_size(c.memory_limit, "--memory-limit");
+  }
+  if (!o.temp_dir.empty()) check_temp_dir(o.temp_dir);
   if (cmd.count("--since")) o.years.since = c.since;
   if (cmd.count("--until")) o.years.until = c.until;
 
@@ -249,27 +234,27 @@ void run_count_command(CLI::App& cmd, CountCli& c) {
   std::unique_ptr<OutputFile> out;
   if (!c.output.empty()) out = std::make_unique<OutputFile>(c.output);
 
+  o.will_sort = out != nullptr;
   CountResult result = run_count(o);
-  std::string summary_on_stderr;
   auto output_start = std::chrono::steady_clock::now();
-  const FreqTable& table = result.table;
+
+  // One pass over the totals gathers every row asked for.
+  bool default_output = c.words.empty() && c.top == 0 && c.output.empty();
+  AnswerRequest request{c.words, o.keys.by_year, default_output ? 10 : c.top, c.min_count, out != nullptr};
+  CountAnswer answer = ngfreq::answer(result.totals, request, result.stats.jobs);
 
   std::string text;  // the rows for stdout
-  for (const std::string& w : c.words) append_word_rows(text, layout, table, w);
-  bool default_output = c.words.empty() && c.top == 0 && c.output.empty();
-  i64 top = default_output ? 10 : c.top;
-  for (const Entry* e : top_entries(table, top, c.min_count))
-    format_row(text, layout, e->key_view(), e->count, e->volumes);
+  for (const std::vector<Row>& rows : answer.words)
+    for (const Row& r : rows) format_row(text, layout, r.key, r.count, r.volumes);
+  for (const Row& r : answer.top) format_row(text, layout, r.key, r.count, r.volumes);
+  std::string summary_on_stderr;
   if (default_output) {
-    u128 total = 0;
-    for (int s = 0; !table.empty() && s < FreqTable::NUM_SHARDS; s++)
-      for (const Entry& e : table.shard(s).entries()) total += e.count;
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     // The summary is for people: on stderr when stdout is CSV or JSON, so
     // that a parser reads rows only.
     std::string summary =
-        fmt::format("{} distinct {}, {} matches in {} lines ({:.1f} MB) in {:.2f} s\n", table.size(),
-                    o.keys.by_year ? "(n-gram, year) pairs" : "n-grams", u128_string(total),
+        fmt::format("{} distinct {}, {} matches in {} lines ({:.1f} MB) in {:.2f} s\n", answer.distinct,
+                    o.keys.by_year ? "(n-gram, year) pairs" : "n-grams", u128_string(answer.total),
                     result.stats.lines, result.stats.input_bytes / 1e6, secs);
     (layout.format == RowFormat::tsv ? text : summary_on_stderr) += summary;
   }
@@ -278,16 +263,18 @@ void run_count_command(CLI::App& cmd, CountCli& c) {
   if (!summary_on_stderr.empty()) fmt::print(stderr, "{}", summary_on_stderr);
 
   if (out) {
-    std::vector<const Entry*> all = sorted_entries(table, c.min_count);
     out->write(header_line(layout));
-    write_rows(*out, layout, all);
+    answer.write_sorted(*out, layout);
     out->commit();
   }
   report_skipped_lines(result.skipped);
   if (c.stats) {
     auto now = std::chrono::steady_clock::now();
-    print_stats(result.stats, table.size(), std::chrono::duration<double>(now - output_start).count(),
+    FinalizeStats spill = result.totals.stats();
+    print_stats(result.stats, answer.distinct, std::chrono::duration<double>(now - output_start).count(),
                 std::chrono::duration<double>(now - start).count());
+    print_spill_stats(spill, answer.sort_stats(),
+                      o.memory_limit > 0 ? o.memory_limit : default_memory_limit());
   }
 }
 

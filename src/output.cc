@@ -1,10 +1,9 @@
-// Top-K selects per shard in parallel (each shard's k best are the only
-// candidates from it), then sorts the few candidates. The full listing is
-// split into buckets by its first two key bytes, then each bucket sorted on
-// (8 key bytes, entry) pairs, so most compares are one integer compare in a dense array instead of a
-// memcmp behind two pointers into tables of GBs (16 M --by-year rows: the
-// pointer sort missed the cache on nearly every compare), and formatted in
-// blocks in parallel, each into its own buffer, written in order.
+// The full listing is split into buckets by its first two key bytes, then
+// each bucket sorted on (8 key bytes, entry) pairs, so most compares are one
+// integer compare in a dense array instead of a memcmp behind two pointers
+// into tables of GBs (16 M --by-year rows: the pointer sort missed the cache
+// on nearly every compare), and formatted in blocks in parallel, each into
+// its own buffer, written in order.
 #include "ngfreq/output.h"
 
 #include <tbb/blocked_range.h>
@@ -16,35 +15,6 @@
 #include <cstring>
 
 namespace ngfreq {
-
-static bool key_less(const Entry* a, const Entry* b) {
-  int c = std::memcmp(a->key, b->key, std::min(a->key_len, b->key_len));
-  return c != 0 ? c < 0 : a->key_len < b->key_len;
-}
-
-static bool rank_less(const Entry* a, const Entry* b) {
-  if (a->count != b->count) return a->count > b->count;
-  return key_less(a, b);
-}
-
-std::vector<const Entry*> top_entries(const FreqTable& table, i64 k, u64 min_count) {
-  if (table.empty() || k <= 0) return {};
-  std::vector<std::vector<const Entry*>> best(FreqTable::NUM_SHARDS);
-  tbb::parallel_for(0, FreqTable::NUM_SHARDS, [&](int s) {
-    std::vector<const Entry*>& v = best[s];
-    for (const Entry& e : table.shard(s).entries())
-      if (e.count >= min_count) v.push_back(&e);
-    if (i64(v.size()) > k) {
-      std::nth_element(v.begin(), v.begin() + k, v.end(), rank_less);
-      v.resize(k);
-    }
-  });
-  std::vector<const Entry*> all;
-  for (auto& v : best) all.insert(all.end(), v.begin(), v.end());
-  std::sort(all.begin(), all.end(), rank_less);
-  if (i64(all.size()) > k) all.resize(k);
-  return all;
-}
 
 namespace {
 
@@ -127,6 +97,13 @@ u64 bucket_of(const Entry& e) {
 }
 
 }  // namespace
+
+void sort_by_key(std::vector<const Entry*>& entries) {
+  LargeVector<SortKey> keys(entries.size());
+  for (size_t i = 0; i < entries.size(); i++) load_bytes(keys[i] = {0, 0, entries[i]}, 0);
+  sort_loaded(keys.data(), keys.data() + keys.size(), 0);
+  for (size_t i = 0; i < entries.size(); i++) entries[i] = keys[i].entry;
+}
 
 std::vector<const Entry*> sorted_entries(const FreqTable& table, u64 min_count) {
   std::vector<const Entry*> all;

@@ -38,15 +38,8 @@ constexpr i64 SUB_BUCKET_RECORDS = 4 << 10;
 // Records a pointer ahead that the insert loop prefetches.
 constexpr i64 PREFETCH_AHEAD = 8;
 
-template <class F> void for_each_record(const RecordRun& run, F&& f) {
-  run.for_each_block([&](std::string_view block) {
-    const char* p = block.data();
-    const char* end = p + block.size();
-    while (p < end) {
-      const char* record = p;
-      f(record, FlatTable::decode(p, end));
-    }
-  });
+template <class F> void for_each_run_record(const RecordRun& run, F&& f) {
+  run.for_each_block([&](std::string_view block) { for_each_record(block, f); });
 }
 
 void add_record(FreqShard& dest, const FlatEntry& e) { dest.add(e.key, e.hash, e.count, e.volumes); }
@@ -61,17 +54,38 @@ FlatEntry record_at(const char* p) {
 
 }  // namespace
 
-void RecordRun::append(const Entry& e) {
-  i64 size = flat_record_size(e.key_len);
+char* RecordRun::reserve(i64 size) {
   if (blocks_.empty() || i64(blocks_.back().data.size()) - blocks_.back().used < size) {
     i64 capacity = blocks_.empty() ? MIN_BLOCK : std::min<i64>(MAX_BLOCK, 2 * blocks_.back().data.size());
     blocks_.push_back({LargeBuffer(std::max(capacity, size)), 0});
+    capacity_ += blocks_.back().data.size();
   }
   Block& b = blocks_.back();
-  encode_flat_record(b.data.data() + b.used, {e.key_view(), e.hash, e.count, e.volumes});
+  char* at = b.data.data() + b.used;
   b.used += size;
-  records_++;
   bytes_ += size;
+  return at;
+}
+
+void RecordRun::append(const Entry& e) {
+  encode_flat_record(reserve(flat_record_size(e.key_len)), {e.key_view(), e.hash, e.count, e.volumes});
+  records_++;
+}
+
+void RecordRun::append_record(const char* record, i64 size) {
+  std::memcpy(reserve(size), record, size);
+  records_++;
+}
+
+void RecordRun::append_records(std::string_view records, i64 count) {
+  if (records.empty()) return;
+  // A block of its own, sized to fit: a spilled block read back or a worker's
+  // shard is one copy, and the next append starts a fresh block.
+  blocks_.push_back({LargeBuffer(records.size()), i64(records.size())});
+  std::memcpy(blocks_.back().data.data(), records.data(), records.size());
+  records_ += count;
+  bytes_ += records.size();
+  capacity_ += records.size();
 }
 
 void PartitionRuns::add_shard(int s, const FreqShard& shard) {
@@ -84,33 +98,50 @@ i64 PartitionRuns::bytes() const {
   return n;
 }
 
-void aggregate_partition(FreqShard& dest, std::span<PartitionRuns* const> runs, int s) {
+i64 PartitionRuns::records() const {
+  i64 n = 0;
+  for (const RecordRun& r : parts_) n += r.records();
+  return n;
+}
+
+i64 PartitionRuns::capacity() const {
+  i64 n = 0;
+  for (const RecordRun& r : parts_) n += r.capacity();
+  return n;
+}
+
+void aggregate_records(FreqShard& dest, std::span<RecordRun* const> runs) {
   i64 records = 0;
-  for (const PartitionRuns* r : runs) records += r->partition(s).records();
+  for (const RecordRun* r : runs) records += r->records();
   if (records == 0) return;
   dest.reserve(dest.size() + records);
   if (records <= DIRECT_RECORDS) {
-    for (PartitionRuns* r : runs)
-      for_each_record(r->partition(s), [&](const char*, const FlatEntry& e) { add_record(dest, e); });
+    for (RecordRun* r : runs)
+      for_each_run_record(*r, [&](const char*, const FlatEntry& e) { add_record(dest, e); });
   } else {
     // Counting sort of the records by the sub-bucket bits.
     int bits = std::min(16, int(std::bit_width(u64(records / SUB_BUCKET_RECORDS))));
     auto bucket = [&](u64 hash) { return (hash << FreqTable::SHARD_BITS) >> (63 - bits) >> 1; };
     std::vector<i64> start((size_t(1) << bits) + 1, 0);
-    for (PartitionRuns* r : runs)
-      for_each_record(r->partition(s), [&](const char*, const FlatEntry& e) { start[bucket(e.hash) + 1]++; });
+    for (RecordRun* r : runs)
+      for_each_run_record(*r, [&](const char*, const FlatEntry& e) { start[bucket(e.hash) + 1]++; });
     for (size_t b = 1; b < start.size(); b++) start[b] += start[b - 1];
     std::vector<const char*> order(records);
-    for (PartitionRuns* r : runs)
-      for_each_record(r->partition(s), [&](const char* record, const FlatEntry& e) {
-        order[start[bucket(e.hash)]++] = record;
-      });
+    for (RecordRun* r : runs)
+      for_each_run_record(
+          *r, [&](const char* record, const FlatEntry& e) { order[start[bucket(e.hash)]++] = record; });
     for (i64 i = 0; i < records; i++) {
       if (i + PREFETCH_AHEAD < records) __builtin_prefetch(order[i + PREFETCH_AHEAD]);
       add_record(dest, record_at(order[i]));
     }
   }
-  for (PartitionRuns* r : runs) r->partition(s).clear();
+  for (RecordRun* r : runs) r->clear();
+}
+
+void aggregate_partition(FreqShard& dest, std::span<PartitionRuns* const> runs, int s) {
+  std::vector<RecordRun*> parts;
+  for (PartitionRuns* r : runs) parts.push_back(&r->partition(s));
+  aggregate_records(dest, parts);
 }
 
 FreqTable aggregate_runs(std::span<PartitionRuns* const> runs, bool parallel) {

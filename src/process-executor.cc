@@ -11,7 +11,13 @@
 // descriptor travels over the channel; the parent never parses it, only
 // passes descriptors on to merge tasks.
 //
-// The parent runs the Reducer's tree schedule: tables wait by level, and as
+// With --reduce partitioned (the default) the parent appends the shards of
+// each map table, records already in the partitions' format, to its
+// partition runs as they arrive, spilling them past the memory budget like
+// a thread would, and sums them after the workers are gone (reducer.h); the
+// workers merge nothing.
+//
+// With --reduce tree the parent runs the Reducer's tree schedule: tables wait by level, and as
 // soon as fan_in of one level are ready, a merge task for them goes to the
 // front of the queue, ahead of maps, so memory is freed early. Once every
 // map is handed out, idle workers merge only until at most fan_in tables
@@ -544,10 +550,16 @@ void ProcessExecutor::on_result(int slot, const ResultMessage& r, std::vector<Un
   if (!r.has_table) return;
   u64 order = input_order(r.report_file_index, r.report_index);
   Table table{std::move(fds[0]), 0};
-  if (tree_)
+  if (job_.opts.reduce == ReduceMode::partitioned) {
+    // Each shard's records go to the parent's runs as they are; the parent
+    // spills them when they pass the memory budget.
+    Mapping map = Mapping::read_whole(table.fd.get());
+    reducer.add_flat(FlatTable(map.data(), map.size()));
+  } else if (tree_) {
     add_table(std::move(table));
-  else
+  } else {
     reducer.add(read_tables(std::span(&table, 1), false), order);
+  }
 }
 
 void ProcessExecutor::on_death(const ProcessPool::Event& ev) {

@@ -1,34 +1,64 @@
 #include "ngfreq/reducer.h"
 
+#include <tbb/global_control.h>
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
 
 namespace ngfreq {
 
-// Keys a combining table holds before it is flushed. Each takes a 40-byte
-// entry, 16 bytes of slots and its key bytes (~20 for 1- to 3-grams): 16 K
-// keys are ~1.2 MB, about a core's L2, so probes for repeats hit the cache.
-static constexpr i64 COMBINE_ENTRIES = 16 << 10;
+// Keys a combining table holds before it is flushed, when memory is
+// plentiful (MemoryBudget::combine_entries): each takes a 40-byte entry, 16
+// bytes of slots and its key bytes (~20 for 1- to 3-grams): 16 K keys are
+// ~1.2 MB, about a core's L2, so probes for repeats hit the cache.
 
-Reducer::Reducer(ReduceMode mode, int fan_in, bool parallel)
-    : mode_(mode), fan_in_(std::max(2, fan_in)), parallel_(parallel) {}
+Reducer::Reducer(ReduceMode mode, int fan_in, bool parallel, PartitionedSettings settings)
+    : mode_(mode), fan_in_(std::max(2, fan_in)), parallel_(parallel), settings_(std::move(settings)) {
+  if (mode_ == ReduceMode::partitioned)
+    store_ =
+        std::make_unique<PartitionStore>(settings_.budget, settings_.temp_dir, settings_.mapping_threads);
+}
 
-Reducer::ThreadState::ThreadState() { table.flush_into(&runs, COMBINE_ENTRIES); }
-
-FreqTable& Reducer::combining_table() { return threads_.local().table; }
-
-FreqTable Reducer::finish_partitioned() {
-  i64 start = now_ns();
-  std::vector<PartitionRuns*> runs;
-  for (ThreadState& t : threads_) {
-    t.table.flush();
-    runs.push_back(&t.runs);
+Reducer::ThreadState& Reducer::thread_state() {
+  ThreadState& t = threads_.local();
+  if (!t.runs) {
+    t.runs = &store_->new_runs();
+    t.table.flush_into(t.runs, settings_.budget.combine_entries, store_.get());
   }
-  FreqTable result = aggregate_runs(runs, parallel_);
-  merges_ += FreqTable::NUM_SHARDS;
-  merge_ns_ += now_ns() - start;
+  return t;
+}
+
+FreqTable& Reducer::combining_table() { return thread_state().table; }
+
+void Reducer::add_flat(const FlatTable& table) {
+  ThreadState& t = thread_state();
+  for (int s = 0; s < FreqTable::NUM_SHARDS; s++)
+    t.runs->partition(s).append_records(table.shard_bytes(s), table.shard_entries(s));
+  store_->check(*t.runs);
+}
+
+Totals Reducer::finish_partitioned() {
+  i64 start = now_ns();
+  for (ThreadState& t : threads_)
+    if (t.runs) t.table.flush();
   threads_.clear();
+  i64 records = store_->memory_records(), bytes = store_->memory_bytes();
+  i64 need = table_bytes_bound(records, bytes) + (settings_.will_sort ? SORT_BYTES_A_RECORD * records : 0);
+  Totals result;
+  if (store_->spilled() || need > settings_.budget.data) {
+    // Summed partition by partition as the output reads them.
+    result = Totals(std::move(store_), settings_.jobs);
+  } else {
+    // After the map: the process executor's workers are gone, so its
+    // parent may use the pool now too.
+    tbb::global_control limit(tbb::global_control::max_allowed_parallelism, settings_.jobs);
+    std::vector<PartitionRuns*> runs;
+    for (const auto& r : store_->runs()) runs.push_back(r.get());
+    result = Totals(aggregate_runs(runs, settings_.jobs > 1));
+    merges_ += FreqTable::NUM_SHARDS;
+    store_.reset();
+  }
+  merge_ns_ += now_ns() - start;
   return result;
 }
 
@@ -68,13 +98,13 @@ void Reducer::add(FreqTable table, u64 order) {
   }
 }
 
-FreqTable Reducer::finish() {
+Totals Reducer::finish() {
   if (mode_ == ReduceMode::partitioned) return finish_partitioned();
   std::vector<FreqTable> rest;
   if (mode_ == ReduceMode::serial) {
     std::sort(in_order_.begin(), in_order_.end(),
               [](const auto& a, const auto& b) { return a.first < b.first; });
-    if (in_order_.empty()) return FreqTable();
+    if (in_order_.empty()) return Totals();
     // One fold in partition order, on this thread, as functools.reduce did.
     FreqTable result = std::move(in_order_.front().second);
     i64 start = now_ns();
@@ -85,7 +115,7 @@ FreqTable Reducer::finish() {
     }
     merge_ns_ += now_ns() - start;
     in_order_.clear();
-    return result;
+    return Totals(std::move(result));
   }
 
   for (std::vector<FreqTable>& level : levels_)
@@ -107,7 +137,7 @@ FreqTable Reducer::finish() {
       for (i64 g = 0; g < groups; g++) merge_one(g);
     rest = std::move(next);
   }
-  return rest.empty() ? FreqTable() : std::move(rest.front());
+  return rest.empty() ? Totals() : Totals(std::move(rest.front()));
 }
 
 }  // namespace ngfreq

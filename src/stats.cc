@@ -47,4 +47,20 @@ void print_stats(const CountStats& st, i64 distinct, double output_seconds, doub
                mb(peak_children_rss_bytes()));
 }
 
+void print_spill_stats(const FinalizeStats& fin, const SpillStats& sort, i64 memory_limit) {
+  auto mb = [](double bytes) { return bytes / 1e6; };
+  fmt::print(stderr, "  memory limit     {:8.1f} MB\n", mb(memory_limit));
+  if (fin.spills == 0 && sort.blocks == 0) {
+    fmt::print(stderr, "  spilled          {:>8}\n", "nothing");
+    return;
+  }
+  fmt::print(
+      stderr,
+      "  spilled          {:8.1f} MB on disk ({:.1f} MB of records), {} spills, {} partitions, {} pass{}\n"
+      "  sorted pieces    {:8.1f} MB on disk ({:.1f} MB of records)\n"
+      "  peak temp disk   {:8.1f} MB\n",
+      mb(fin.disk.bytes_written), mb(fin.disk.raw_bytes), fin.spills, fin.partitions_spilled, fin.passes,
+      fin.passes == 1 ? "" : "es", mb(sort.bytes_written), mb(sort.raw_bytes), mb(peak_temp_disk()));
+}
+
 }  // namespace ngfreq

@@ -39,7 +39,7 @@ void fill_partition(std::vector<PartitionRuns>& runs, int s, i64 records, i64 di
 Reference shard_contents(const FreqShard& shard) {
   Reference out;
   for (const Entry& e : shard.entries()) {
-    auto [it, fresh] = out.emplace(std::string(e.key_view()), Totals{e.count, e.volumes});
+    auto [it, fresh] = out.emplace(std::string(e.key_view()), RefTotals{e.count, e.volumes});
     EXPECT_TRUE(fresh) << "duplicate key " << it->first;
   }
   return out;
@@ -106,14 +106,7 @@ TEST(PartitionRuns, CombiningTablesFlushIntoRunsAndLoseNothing) {
     std::vector<FreqTable> tables(2);
     for (int t = 0; t < 2; t++) tables[t].flush_into(&runs[t], 100);
     Reference want;
-    Rng rng{3};
-    for (int i = 0; i < 50000; i++) {
-      std::string key = "w" + std::to_string(rng.below(8000));
-      u64 count = 1 + rng.below(50);
-      tables[i % 2].add(key, hash_key(key), count, 1);
-      want[key].count += count;
-      want[key].volumes += 1;
-    }
+    add_round_robin(tables, 50000, 8000, 3, want);
     for (FreqTable& t : tables) {
       EXPECT_LE(t.size(), 100);
       t.flush();

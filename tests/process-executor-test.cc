@@ -216,7 +216,7 @@ TEST_F(ProcessExecutor, OutputIsByteIdenticalToTheThreadExecutor) {
       std::string want = read_file(out_path());
       ASSERT_EQ(want, *expected_);
       for (std::string jobs : {"1", "2", "4"})
-        for (std::string reduce : {"tree", "serial"}) {
+        for (std::string reduce : {"partitioned", "tree", "serial"}) {
           SCOPED_TRACE(input + " -p " + size + " -j " + jobs + " --reduce " + reduce);
           fs::remove(out_path());
           CliRun r = run(dir_, {"count", "-e", "process", "-j", jobs, "-p", size, "--reduce", reduce, "-o",
@@ -276,8 +276,8 @@ TEST_F(ProcessExecutor, WithoutRetriesACrashFailsNamingTheTaskAndSignal) {
   EXPECT_FALSE(fs::exists(out_path()));
   expect_nothing_left(dir_);
 
-  CliRun merge =
-      run(dir_, process_args("1", {"--retries", "0", "--fan-in", "2"}), {"NGFREQ_FAULT=crash-task:3"});
+  CliRun merge = run(dir_, process_args("1", {"--retries", "0", "--reduce", "tree", "--fan-in", "2"}),
+                     {"NGFREQ_FAULT=crash-task:3"});
   EXPECT_EQ(merge.exit_code(), 1);
   EXPECT_THAT(merge.err, HasSubstr("while merging 2 tables (task 3)"));
   expect_nothing_left(dir_);

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <mutex>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -16,15 +17,17 @@
 
 #include "ngfreq/common.h"
 #include "ngfreq/freq-table.h"
+#include "ngfreq/hash.h"
+#include "ngfreq/totals.h"
 
 namespace ngfreq::test {
 
-struct Totals {
+struct RefTotals {
   u64 count = 0;
   u64 volumes = 0;
-  bool operator==(const Totals&) const = default;
+  bool operator==(const RefTotals&) const = default;
 };
-using Reference = std::map<std::string, Totals>;  // std::string orders by unsigned bytes
+using Reference = std::map<std::string, RefTotals>;  // std::string orders by unsigned bytes
 
 /// The reference implementation: splits each line on tabs with getline and
 /// sums fields 3 and 4 per n-gram, keeping years in [since, until].
@@ -41,7 +44,7 @@ inline Reference reference_count(const std::string& text, i64 since = INT64_MIN,
     if (f.size() != 4) throw std::runtime_error("reference: bad line: " + line);
     i64 year = std::stoll(f[1]);
     if (year < since || year > until) continue;
-    Totals& t = ref[f[0]];
+    RefTotals& t = ref[f[0]];
     t.count += std::stoull(f[2]);
     t.volumes += std::stoull(f[3]);
   }
@@ -54,11 +57,29 @@ inline Reference table_contents(const FreqTable& table) {
   if (table.empty()) return out;
   for (int s = 0; s < FreqTable::NUM_SHARDS; s++)
     for (const Entry& e : table.shard(s).entries()) {
-      auto [it, fresh] = out.emplace(std::string(e.key_view()), Totals{e.count, e.volumes});
+      auto [it, fresh] = out.emplace(std::string(e.key_view()), RefTotals{e.count, e.volumes});
       if (!fresh) throw std::runtime_error("duplicate key in table: " + it->first);
     }
   return out;
 }
+
+/// Every total of a count, as the reference's map: visits the partitions of
+/// partitioned totals (consuming them) as the output would.
+inline Reference totals_contents(Totals& totals) {
+  Reference out;
+  std::mutex mutex;
+  std::string duplicate;
+  totals.visit([&](const FreqShard& shard) {
+    std::lock_guard lock(mutex);
+    for (const Entry& e : shard.entries()) {
+      auto [it, fresh] = out.emplace(std::string(e.key_view()), RefTotals{e.count, e.volumes});
+      if (!fresh) duplicate = it->first;
+    }
+  });
+  if (!duplicate.empty()) throw std::runtime_error("duplicate key in totals: " + duplicate);
+  return out;
+}
+inline Reference totals_contents(Totals&& totals) { return totals_contents(totals); }
 
 /// splitmix64: a tiny PRNG whose output is the same on every platform.
 struct Rng {
@@ -71,6 +92,19 @@ struct Rng {
   }
   i64 below(i64 n) { return i64(next() % u64(n)); }
 };
+
+/// Adds `adds` random counts of keys "w0".."w<distinct - 1>" to the tables
+/// in turn, as threads mapping would, and to `want`.
+inline void add_round_robin(std::vector<FreqTable>& tables, int adds, i64 distinct, u64 seed, Reference& want) {
+  Rng rng{seed};
+  for (int i = 0; i < adds; i++) {
+    std::string key = "w" + std::to_string(rng.below(distinct));
+    u64 count = 1 + rng.below(50);
+    tables[i % tables.size()].add(key, hash_key(key), count, 1);
+    want[key].count += count;
+    want[key].volumes += 1;
+  }
+}
 
 /// A v2 corpus of `ngrams` n-grams with 1..40 rising years each: sorted
 /// keys, tags, UTF-8, punctuation, spaces (2-gram style) and a few huge

@@ -10,6 +10,7 @@
 #include "ngfreq/freq-table.h"
 #include "ngfreq/progress.h"
 #include "ngfreq/reducer.h"
+#include "ngfreq/totals.h"
 #include "ngfreq/v2-parser.h"
 
 namespace ngfreq {
@@ -46,6 +47,15 @@ struct CountOptions {
   /// Process executor: times a task whose worker died is retried on a fresh
   /// worker before the run fails.
   int retries = 1;
+  /// Bytes the count's tables may take (memory-budget.h); 0 means
+  /// default_memory_limit(). Partitioned reduce only: past it, hash
+  /// partitions are spilled to `temp_dir` and summed one at a time.
+  i64 memory_limit = 0;
+  /// Where spill files go; empty means default_temp_dir().
+  std::string temp_dir;
+  /// The caller will sort every row (-o): the decision to keep one table in
+  /// memory counts the sort's memory too.
+  bool will_sort = false;
 };
 
 /// What one worker process of the process executor did (a slot counts
@@ -82,14 +92,15 @@ struct SkippedLines {
 };
 
 struct CountResult {
-  FreqTable table;
+  Totals totals;
   CountStats stats;
   SkippedLines skipped;
 };
 
 /// Runs the count. Throws InputError for the earliest malformed line in
 /// input order (whatever the executor, jobs or partition size), Error for
-/// I/O failures and total overflow, UsageError for bad options.
+/// I/O failures and total overflow (of partitioned totals: when they are
+/// visited), UsageError for bad options.
 CountResult run_count(const CountOptions& opts);
 
 /// The number of workers `jobs` = 0 stands for.

@@ -42,6 +42,7 @@ inline bool add_count(u64& a, u64 b) {
 }
 
 class PartitionRuns;
+class PartitionStore;
 
 class FreqShard {
  public:
@@ -105,10 +106,12 @@ class FreqTable {
 
   /// Makes this a combining table: once it holds `max_entries`, every entry
   /// is appended to `runs` (shard s to partition s) and the table emptied,
-  /// keeping its memory. `runs` must outlive the table.
-  void flush_into(PartitionRuns* runs, i64 max_entries) {
+  /// keeping its memory; then `store`, if given, may spill the runs. `runs`
+  /// and `store` must outlive the table.
+  void flush_into(PartitionRuns* runs, i64 max_entries, PartitionStore* store = nullptr) {
     runs_ = runs;
     flush_at_ = max_entries;
+    store_ = store;
   }
   /// Appends every entry to the runs given to flush_into and empties the table.
   void flush();
@@ -130,6 +133,7 @@ class FreqTable {
   std::vector<FreqShard> shards_;
   i64 inserted_ = 0;  // by add() since the last flush
   PartitionRuns* runs_ = nullptr;
+  PartitionStore* store_ = nullptr;
   i64 flush_at_ = i64(1) << 62;
 };
 

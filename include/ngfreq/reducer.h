@@ -9,8 +9,11 @@
 #include <vector>
 
 #include "ngfreq/common.h"
+#include "ngfreq/flat-table.h"
 #include "ngfreq/freq-table.h"
-#include "ngfreq/partition-runs.h"
+#include "ngfreq/memory-budget.h"
+#include "ngfreq/partition-store.h"
+#include "ngfreq/totals.h"
 
 namespace ngfreq {
 
@@ -26,11 +29,14 @@ enum class ReduceMode {
 /// In partitioned mode (DuckDB's radix-partitioned aggregate, ClickHouse's
 /// two-level one) no map makes a table of its own: each thread maps into
 /// its combining table, small enough to stay in cache, which sums the
-/// repeats of common keys and, once COMBINE_ENTRIES keys are in it, is
-/// appended to the thread's hash-partition runs and emptied. finish()
-/// sums each partition of every thread's runs on one core
+/// repeats of common keys and, once budget.combine_entries keys are in it,
+/// is appended to the thread's hash-partition runs and emptied; runs past
+/// the thread's share of the memory budget are spilled (partition-store.h).
+/// finish() sums each partition of every thread's runs on one core
 /// (partition-runs.h), so no two threads touch one key and no table of all
-/// keys is ever merged into another.
+/// keys is ever merged into another; when the whole table would not fit
+/// the budget, the partitions are left to be summed one at a time as the
+/// output reads them (totals.h).
 ///
 /// In tree mode, tables wait at level 0; when fan_in of them are waiting,
 /// the thread that brought the last one merges them (largest first, so the
@@ -39,11 +45,20 @@ enum class ReduceMode {
 /// as_completed, not after every map has finished. finish() merges what is
 /// left over in rounds of fan_in. Sums commute, so the result does not depend
 /// on which tables met.
+/// What partitioned mode needs to know of the run.
+struct PartitionedSettings {
+  MemoryBudget budget = MemoryBudget::make(i64(1) << 62, 1, 0);
+  std::string temp_dir = "/tmp";
+  int mapping_threads = 1;  // threads (or the one parent) that fill runs
+  int jobs = 1;             // threads for the finalize
+  bool will_sort = false;   // every row will be sorted (-o): count the sort's memory
+};
+
 class Reducer {
  public:
   /// With `parallel`, merges run shard by shard on oneTBB and the final
   /// rounds merge several groups at once.
-  Reducer(ReduceMode mode, int fan_in, bool parallel);
+  Reducer(ReduceMode mode, int fan_in, bool parallel, PartitionedSettings settings = {});
 
   /// Runs map_fn(FreqTable&) for the map at `order` (its position in input
   /// order): into this thread's combining table in partitioned mode, else
@@ -62,8 +77,14 @@ class Reducer {
   /// position in input order.
   void add(FreqTable table, u64 order);
 
-  /// Merges everything still pending into the final table.
-  FreqTable finish();
+  /// Partitioned mode: appends every record of a flat table (a worker
+  /// process's map table) to the calling thread's runs.
+  void add_flat(const FlatTable& table);
+
+  /// Merges everything still pending into the final totals: one table, or
+  /// in partitioned mode, when the table would not fit the memory budget
+  /// (or some runs were spilled), the partitions themselves.
+  Totals finish();
 
   i64 merges() const { return merges_; }
   double merge_seconds() const { return merge_ns_ * 1e-9; }
@@ -71,19 +92,21 @@ class Reducer {
  private:
   FreqTable merge_group(std::vector<FreqTable>& group);
   FreqTable& combining_table();
-  FreqTable finish_partitioned();
+  Totals finish_partitioned();
 
   // Partitioned mode: what one thread maps into.
   struct ThreadState {
-    ThreadState();
-    PartitionRuns runs;
-    FreqTable table;  // flushes into `runs`
+    PartitionRuns* runs = nullptr;  // in store_
+    FreqTable table;                // flushes into `runs`
   };
+  ThreadState& thread_state();
   tbb::enumerable_thread_specific<ThreadState> threads_;
 
   ReduceMode mode_;
   int fan_in_;
   bool parallel_;
+  PartitionedSettings settings_;
+  std::unique_ptr<PartitionStore> store_;
   std::mutex mutex_;
   std::vector<std::vector<FreqTable>> levels_;       // tree mode
   std::vector<std::pair<u64, FreqTable>> in_order_;  // serial mode

@@ -2,6 +2,8 @@
 #pragma once
 
 #include "ngfreq/count.h"
+#include "ngfreq/spill-file.h"
+#include "ngfreq/totals.h"
 
 namespace ngfreq {
 
@@ -13,5 +15,9 @@ i64 peak_children_rss_bytes();
 
 /// Prints the phases, sizes and rates of a run to stderr.
 void print_stats(const CountStats& st, i64 distinct, double output_seconds, double total_seconds);
+
+/// Prints the memory limit and what the count and its sorted output
+/// spilled to disk.
+void print_spill_stats(const FinalizeStats& finalize, const SpillStats& sort, i64 memory_limit);
 
 }  // namespace ngfreq

@@ -5,8 +5,9 @@
 real="${NGFREQ_SHARED_DIR:-}/datasets/real"
 cd "$t"
 
-# sweep FILE ARGS...: -o output byte-identical over partition sizes, jobs
-# and executors; leaves the output in $t/sweep.
+# sweep FILE ARGS...: -o output byte-identical over partition sizes, jobs,
+# executors and a memory limit so small that every partition spills to
+# disk and is cut again; leaves the output in $t/sweep.
 sweep() {
   local file=$1
   shift
@@ -18,6 +19,12 @@ sweep() {
         cmp sweep sweep.other || { echo "sweep differs: $* -e $e -j $j -p $p"; return 1; }
       done
     done
+  done
+  mkdir -p spill
+  for e in thread process; do
+    "$NGFREQ" count "$@" -e "$e" -j 2 -p 4096 --memory-limit 1 --temp-dir spill -o sweep.other "$file"
+    cmp sweep sweep.other || { echo "sweep differs: $* -e $e --memory-limit 1"; return 1; }
+    [ -z "$(ls -A spill)" ] || { echo "spill files left behind: $(ls spill)"; return 1; }
   done
   "$NGFREQ" count "$@" -e serial --reduce serial -o sweep.other "$file"
   cmp sweep sweep.other

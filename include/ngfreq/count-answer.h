@@ -1,0 +1,76 @@
+// What a count's output shows, gathered from its totals in one pass: the
+// rows of the words asked for (-w), the top K (--top), the summary (distinct
+// keys and their total), and every row sorted (-o). One pass, because
+// partitioned totals can be read only once (totals.h).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ngfreq/common.h"
+#include "ngfreq/output-file.h"
+#include "ngfreq/row-format.h"
+#include "ngfreq/spill-file.h"
+#include "ngfreq/totals.h"
+
+namespace ngfreq {
+
+/// Sums of 64-bit totals need 128 bits; __extension__ keeps -Wpedantic quiet.
+__extension__ using u128 = unsigned __int128;
+std::string u128_string(u128 v);
+
+/// One output row: a key (a --by-year key with by_year) and its totals.
+struct Row {
+  std::string key;
+  u64 count = 0;
+  u64 volumes = 0;
+};
+
+struct AnswerRequest {
+  std::vector<std::string> words;
+  /// Keys are --by-year keys: a word's rows are its years, in year order.
+  bool by_year = false;
+  i64 top = 0;
+  /// Rows below this total are left out of the top K and the sorted rows.
+  u64 min_count = 0;
+  /// Every row sorted, for CountAnswer::write_sorted.
+  bool sorted = false;
+};
+
+class ExternalSort;
+
+class CountAnswer {
+ public:
+  CountAnswer();
+  CountAnswer(CountAnswer&&) noexcept;
+  ~CountAnswer();
+
+  /// For each word asked for: its row, with a 0 total when absent; with
+  /// by_year its rows a year, none when absent.
+  std::vector<std::vector<Row>> words;
+  /// The top K rows, largest total first, ties in key byte order.
+  std::vector<Row> top;
+  i64 distinct = 0;
+  u128 total = 0;
+
+  /// Writes every row of at least min_count, sorted by key bytes; needs
+  /// request.sorted.
+  void write_sorted(OutputFile& out, const RowLayout& layout);
+  /// What the sort spilled (the external sort of partitioned totals).
+  SpillStats sort_stats() const;
+
+ private:
+  friend CountAnswer answer(Totals& totals, const AnswerRequest& request, int jobs);
+
+  const FreqTable* table_ = nullptr;  // in-memory totals: sorted at write time
+  u64 min_count_ = 0;
+  std::unique_ptr<ExternalSort> external_;
+  int jobs_ = 1;
+};
+
+/// Reads `totals` once (consuming partitioned ones) for everything
+/// `request` asks, on `jobs` threads.
+CountAnswer answer(Totals& totals, const AnswerRequest& request, int jobs);
+
+}  // namespace ngfreq

@@ -1,0 +1,69 @@
+// What a count found: every n-gram's totals, either as one table in memory
+// or as hash partitions (partition-store.h) that are summed one at a time,
+// so that a count with more distinct keys than memory holds still ends.
+#pragma once
+
+#include <functional>
+#include <memory>
+
+#include "ngfreq/freq-table.h"
+#include "ngfreq/memory-budget.h"
+#include "ngfreq/spill-file.h"
+
+namespace ngfreq {
+
+class PartitionStore;
+
+/// What the finalize of partitioned totals did, for --stats.
+struct FinalizeStats {
+  i64 partitions_spilled = 0;  // level-1 sub-partitions with records on disk
+  i64 spills = 0;              // times a thread wrote its runs out
+  int passes = 0;              // writes of a record to disk: 1 a spill, 1 more a re-split level
+  SpillStats disk;
+};
+
+class Totals {
+ public:
+  Totals();
+  /// Totals held in one table.
+  explicit Totals(FreqTable table);
+  /// Totals still in partitions, summed by visit() in shares of
+  /// `budget.task`, `jobs` partitions at a time.
+  Totals(std::unique_ptr<PartitionStore> store, int jobs);
+  Totals(Totals&&) noexcept;
+  Totals& operator=(Totals&&) noexcept;
+  ~Totals();
+
+  /// True when every total is in table(); false when they are in partitions.
+  bool in_memory() const { return !store_; }
+  const FreqTable& table() const { return table_; }
+
+  /// Calls f(const FreqShard&) for the final table of each partition (or
+  /// sub-partition), from up to `jobs` threads at once; f must be
+  /// thread-safe, and must not start oneTBB work of its own (a thread
+  /// waiting for it could start another partition's task and pass the
+  /// memory budget). Partitioned totals are consumed: visit them once.
+  /// With `first_alone`, the first partition's visit ends before any other
+  /// begins (an external sort takes its splitters from it). Throws Error
+  /// after the last visit if some total overflowed 64 bits.
+  void visit(const std::function<void(const FreqShard&)>& f, bool first_alone = false);
+
+  /// Bytes of the records behind partitioned totals (keys repeated across
+  /// flushes counted again): what sizes an external sort.
+  i64 record_bytes() const;
+  const MemoryBudget& budget() const;
+  /// The directory spill files go to.
+  const std::string& temp_dir() const;
+  FinalizeStats stats() const;
+
+ private:
+  struct Finalizer;
+
+  FreqTable table_;
+  std::unique_ptr<PartitionStore> store_;
+  int jobs_ = 1;
+  int max_level_ = 0;
+  i64 partitions_spilled_ = 0;
+};
+
+}  // namespace ngfreq

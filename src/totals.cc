@@ -1,0 +1,242 @@
+// The finalize of partitioned totals: each hash partition is summed into a
+// table of its own, handed to the visitor, and freed, `jobs` partitions at
+// a time, so the finalize holds at most `jobs` tables of one partition
+// each, never one of every key.
+//
+// A partition's records are its runs still in memory plus what was spilled
+// of it. When they would not fit a task's share of the memory limit (their
+// table and sort estimated as if every key were distinct), the partition is
+// cut by the next 4 hash bits and each piece finalized on its own, the
+// spilled records on their way through the cut written to disk again: a
+// pass more over those records for every level. A cut that leaves every
+// record in one piece (many records of a few keys, or the test build that
+// hashes every key to 0) cannot help, so that piece is summed as it is.
+#include "ngfreq/totals.h"
+
+#include <fmt/format.h>
+#include <tbb/global_control.h>
+#include <tbb/parallel_for.h>
+
+#include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <optional>
+
+#include "ngfreq/partition-store.h"
+
+namespace ngfreq {
+
+namespace {
+
+// The records of one partition or sub-partition.
+struct Source {
+  std::vector<RecordRun*> memory;                  // runs of the mapping threads
+  std::vector<std::unique_ptr<RecordRun>> routed;  // in-memory records cut from a larger source
+  SpilledRun disk;
+  int level = 0;
+
+  i64 records() const {
+    i64 n = disk.records;
+    for (const RecordRun* r : memory) n += r->records();
+    for (const auto& r : routed) n += r->records();
+    return n;
+  }
+  i64 bytes() const {
+    i64 n = disk.bytes;
+    for (const RecordRun* r : memory) n += r->bytes();
+    for (const auto& r : routed) n += r->bytes();
+    return n;
+  }
+};
+
+// The smallest key whose total saturated, across concurrent visits.
+class OverflowWatch {
+ public:
+  void check(const FreqShard& shard) {
+    if (!shard.overflowed()) return;
+    for (const Entry& e : shard.entries()) {
+      if (e.count != COUNT_OVERFLOW) continue;
+      std::lock_guard lock(mutex_);
+      if (!smallest_ || e.key_view() < *smallest_) smallest_ = std::string(e.key_view());
+    }
+  }
+  void throw_if_any() const {
+    if (smallest_) throw Error(fmt::format("total match_count of '{}' overflows 64 bits", *smallest_));
+  }
+
+ private:
+  std::mutex mutex_;
+  std::optional<std::string> smallest_;
+};
+
+}  // namespace
+
+struct Totals::Finalizer {
+  Finalizer(PartitionStore& s, const std::function<void(const FreqShard&)>& f) : store(s), visit(f) {}
+
+  PartitionStore& store;
+  const std::function<void(const FreqShard&)>& visit;
+  OverflowWatch overflow;
+  // The deepest level whose sub-partitions were written to disk by a cut.
+  std::atomic<int> disk_level{0};
+
+  void shard(int s) {
+    Source whole;
+    for (const auto& runs : store.runs())
+      if (runs->partition(s).records() > 0) whole.memory.push_back(&runs->partition(s));
+    bool spilled = false;
+    for (int sub = 0; sub < SUB_PARTITIONS; sub++) spilled |= !store.spilled(s, sub).empty();
+    if (!spilled) {
+      source(whole);
+      return;
+    }
+    // Part of this partition is on disk, cut into level-1 sub-partitions:
+    // cut what is in memory the same way, and finalize sub by sub.
+    std::array<Source, SUB_PARTITIONS> subs = cut_memory(whole, 1);
+    for (int sub = 0; sub < SUB_PARTITIONS; sub++) {
+      subs[sub].disk = std::move(store.spilled(s, sub));
+      source(subs[sub]);
+    }
+  }
+
+  void source(Source& src) {
+    const MemoryBudget& budget = store.budget();
+    i64 records = src.records();
+    if (records == 0) return;
+    i64 need = src.disk.bytes + table_bytes_bound(records, src.bytes()) + SORT_BYTES_A_RECORD * records;
+    if (need <= budget.task || src.level >= MAX_SUB_LEVEL) {
+      aggregate(src);
+      return;
+    }
+    std::array<Source, SUB_PARTITIONS> subs = cut(src);
+    for (Source& sub : subs) {
+      if (sub.records() == records) {
+        aggregate(sub);  // the cut put everything in one piece: no cut will help
+        return;
+      }
+    }
+    for (Source& sub : subs) source(sub);
+  }
+
+  // Cuts the in-memory records of `src` into sub-partitions of `level`,
+  // freeing src's blocks as they are copied.
+  static std::array<Source, SUB_PARTITIONS> cut_memory(Source& src, int level) {
+    std::array<Source, SUB_PARTITIONS> subs;
+    for (Source& sub : subs) {
+      sub.level = level;
+      sub.routed.push_back(std::make_unique<RecordRun>());
+    }
+    auto route = [&](RecordRun& run) {
+      run.consume_blocks([&](std::string_view block) {
+        for_each_record(block, [&](const char* record, const FlatEntry& e) {
+          subs[sub_partition(e.hash, level)].routed[0]->append_record(record, flat_record_size(e.key.size()));
+        });
+      });
+    };
+    for (RecordRun* r : src.memory) route(*r);
+    for (auto& r : src.routed) route(*r);
+    src.memory.clear();
+    src.routed.clear();
+    return subs;
+  }
+
+  std::array<Source, SUB_PARTITIONS> cut(Source& src) {
+    int level = src.level + 1;
+    int seen = disk_level.load();
+    while (!src.disk.empty() && level > seen && !disk_level.compare_exchange_weak(seen, level)) {
+    }
+    std::array<Source, SUB_PARTITIONS> subs = cut_memory(src, level);
+    RecordRouter router(store.file(), level);
+    std::string records;
+    for (const BlockRef& b : src.disk.blocks) {
+      records.clear();
+      store.file().read(b, records);
+      store.file().release(b);
+      router.add_block(records);
+    }
+    src.disk = SpilledRun();
+    std::array<SpilledRun, SUB_PARTITIONS> disk = router.finish();
+    for (int sub = 0; sub < SUB_PARTITIONS; sub++) subs[sub].disk = std::move(disk[sub]);
+    return subs;
+  }
+
+  void aggregate(Source& src) {
+    auto loaded = std::make_unique<RecordRun>();
+    std::string records;
+    for (const BlockRef& b : src.disk.blocks) {
+      records.clear();
+      store.file().read(b, records);
+      store.file().release(b);
+      loaded->append_records(records, b.records);
+    }
+    src.disk = SpilledRun();
+    std::vector<RecordRun*> runs = src.memory;
+    for (auto& r : src.routed) runs.push_back(r.get());
+    runs.push_back(loaded.get());
+    FreqShard table;
+    aggregate_records(table, runs);
+    loaded.reset();
+    src.routed.clear();
+    if (table.size() == 0) return;
+    overflow.check(table);
+    visit(table);
+  }
+};
+
+Totals::Totals() = default;
+Totals::Totals(FreqTable table) : table_(std::move(table)) {}
+Totals::Totals(std::unique_ptr<PartitionStore> store, int jobs) : store_(std::move(store)), jobs_(jobs) {
+  for (int s = 0; s < FreqTable::NUM_SHARDS; s++)
+    for (int sub = 0; sub < SUB_PARTITIONS; sub++) partitions_spilled_ += !store_->spilled(s, sub).empty();
+}
+Totals::Totals(Totals&&) noexcept = default;
+Totals& Totals::operator=(Totals&&) noexcept = default;
+Totals::~Totals() = default;
+
+void Totals::visit(const std::function<void(const FreqShard&)>& f, bool first_alone) {
+  tbb::global_control limit(tbb::global_control::max_allowed_parallelism, jobs_);
+  int first = first_alone ? 1 : 0;
+  if (in_memory()) {
+    if (table_.empty()) return;
+    OverflowWatch overflow;
+    auto one = [&](int s) {
+      overflow.check(table_.shard(s));
+      if (table_.shard(s).size() > 0) f(table_.shard(s));
+    };
+    if (first_alone) one(0);
+    tbb::parallel_for(first, FreqTable::NUM_SHARDS, one, tbb::simple_partitioner());
+    overflow.throw_if_any();
+    return;
+  }
+  Finalizer fin{*store_, f};
+  if (first_alone) fin.shard(0);
+  tbb::parallel_for(
+      first, FreqTable::NUM_SHARDS, [&](int s) { fin.shard(s); }, tbb::simple_partitioner());
+  max_level_ = fin.disk_level;
+  fin.overflow.throw_if_any();
+}
+
+i64 Totals::record_bytes() const { return store_ ? store_->memory_bytes() + store_->spilled_bytes() : 0; }
+
+const MemoryBudget& Totals::budget() const {
+  static const MemoryBudget none;
+  return store_ ? store_->budget() : none;
+}
+
+const std::string& Totals::temp_dir() const {
+  static const std::string none = default_temp_dir();
+  return store_ ? store_->file().dir() : none;
+}
+
+FinalizeStats Totals::stats() const {
+  FinalizeStats st;
+  if (!store_) return st;
+  st.partitions_spilled = partitions_spilled_;
+  st.spills = store_->spills();
+  // The spill wrote level 1; each deeper cut of spilled records, one more.
+  st.passes = store_->spilled() ? std::max(1, max_level_) : 0;
+  st.disk = store_->file().stats();
+  return st;
+}
+
+}  // namespace ngfreq
