@@ -1,16 +1,19 @@
 #include "ngfreq/count-answer.h"
 
+#include <fmt/format.h>
 #include <tbb/global_control.h>
 
 #include <algorithm>
 #include <atomic>
 #include <mutex>
+#include <optional>
 #include <unordered_map>
 
 #include "ngfreq/external-sort.h"
 #include "ngfreq/hash.h"
 #include "ngfreq/key-sink.h"
 #include "ngfreq/output.h"
+#include "ngfreq/record-merge.h"
 
 namespace ngfreq {
 
@@ -26,48 +29,56 @@ std::string u128_string(u128 v) {
 
 namespace {
 
-bool rank_less(const Row& a, const Row& b) {
+// A row not yet copied: its key points into a table or a run.
+struct RowView {
+  std::string_view key;
+  u64 count;
+  u64 volumes;
+};
+
+template <class R> bool rank_less(const R& a, const R& b) {
   if (a.count != b.count) return a.count > b.count;
   return a.key < b.key;
 }
 
-bool entry_rank_less(const Entry* a, const Entry* b) {
-  if (a->count != b->count) return a->count > b->count;
-  return a->key_view() < b->key_view();
-}
-
-Row row_of(const Entry& e) { return {std::string(e.key_view()), e.count, e.volumes}; }
-
-// The K largest totals over every partition: each partition offers its own
+// The K largest totals over every partition or range: each offers its own
 // K best, and the pool is cut back to K whenever it doubles.
 class TopRows {
  public:
   TopRows(i64 k, u64 min_count) : k_(k), min_count_(min_count) {}
 
+  bool wanted() const { return k_ > 0; }
+  bool candidate(u64 count) const { return count >= min_count_; }
+
   void add(const FreqShard& shard) {
-    if (k_ <= 0) return;
-    std::vector<const Entry*> best;
+    if (!wanted()) return;
+    std::vector<RowView> rows;
     for (const Entry& e : shard.entries())
-      if (e.count >= min_count_) best.push_back(&e);
-    if (i64(best.size()) > k_) {
-      std::nth_element(best.begin(), best.begin() + k_, best.end(), entry_rank_less);
-      best.resize(k_);
+      if (candidate(e.count)) rows.push_back({e.key_view(), e.count, e.volumes});
+    add(rows);
+  }
+
+  /// Offers `rows` (candidates of one partition or range); keeps copies.
+  void add(std::vector<RowView>& rows) {
+    if (i64(rows.size()) > k_) {
+      std::nth_element(rows.begin(), rows.begin() + k_, rows.end(), rank_less<RowView>);
+      rows.resize(k_);
     }
     std::lock_guard lock(mutex_);
-    for (const Entry* e : best) rows_.push_back(row_of(*e));
+    for (const RowView& r : rows) rows_.push_back({std::string(r.key), r.count, r.volumes});
     if (i64(rows_.size()) > 2 * k_) cut();
   }
 
   std::vector<Row> finish() {
     cut();
-    std::sort(rows_.begin(), rows_.end(), rank_less);
+    std::sort(rows_.begin(), rows_.end(), rank_less<Row>);
     return std::move(rows_);
   }
 
  private:
   void cut() {
     if (i64(rows_.size()) <= k_) return;
-    std::nth_element(rows_.begin(), rows_.begin() + k_, rows_.end(), rank_less);
+    std::nth_element(rows_.begin(), rows_.begin() + k_, rows_.end(), rank_less<Row>);
     rows_.resize(k_);
   }
 
@@ -90,22 +101,23 @@ class WordRows {
     }
   }
 
+  bool wanted() const { return !words_.empty(); }
+
   void add(const FreqShard& shard) {
-    if (words_.empty()) return;
+    if (!wanted()) return;
     if (!by_year_) {
       for (size_t i = 0; i < words_.size(); i++)
-        if (const Entry* e = shard.find(words_[i], hashes_[i])) {
-          std::lock_guard lock(mutex_);
-          rows_[i][0] = row_of(*e);
-        }
+        if (const Entry* e = shard.find(words_[i], hashes_[i]))
+          add_row(i, e->key_view(), e->count, e->volumes);
       return;
     }
-    for (const Entry& e : shard.entries()) {
-      auto it = index_.find(split_year_key(e.key_view()).first);
-      if (it == index_.end()) continue;
-      std::lock_guard lock(mutex_);
-      rows_[it->second].push_back(row_of(e));
-    }
+    for (const Entry& e : shard.entries()) add(e.key_view(), e.count, e.volumes);
+  }
+
+  /// One row of a merge, in no particular order.
+  void add(std::string_view key, u64 count, u64 volumes) {
+    auto it = index_.find(by_year_ ? split_year_key(key).first : key);
+    if (it != index_.end()) add_row(it->second, key, count, volumes);
   }
 
   std::vector<std::vector<Row>> finish() {
@@ -118,6 +130,14 @@ class WordRows {
   }
 
  private:
+  void add_row(size_t i, std::string_view key, u64 count, u64 volumes) {
+    std::lock_guard lock(mutex_);
+    if (by_year_)
+      rows_[i].push_back({std::string(key), count, volumes});
+    else
+      rows_[i][0] = {std::string(key), count, volumes};
+  }
+
   const std::vector<std::string>& words_;
   bool by_year_;
   std::vector<u64> hashes_;
@@ -126,61 +146,108 @@ class WordRows {
   std::vector<std::vector<Row>> rows_;
 };
 
+// The summary: distinct keys and the sum of their totals.
+class Summary {
+ public:
+  void add(i64 distinct, u128 total) {
+    std::lock_guard lock(mutex_);
+    distinct_ += distinct;
+    total_ += total;
+  }
+  i64 distinct() const { return distinct_; }
+  u128 total() const { return total_; }
+
+ private:
+  std::mutex mutex_;
+  i64 distinct_ = 0;
+  u128 total_ = 0;
+};
+
+// Rows of ordered runs merged in one key range.
+constexpr i64 ORDERED_RANGE_ROWS = 256 << 10;
+
+// The ordered runs' answer: the merge, range by range, feeds every part of
+// the answer and, in order, the sorted output.
+void answer_ordered(const std::vector<OrderedRun>& runs, const AnswerRequest& request, int jobs,
+                    const SortedOutput* sorted, WordRows& words, TopRows& top, Summary& summary) {
+  std::vector<std::string> splitters = choose_range_splitters(runs, ORDERED_RANGE_ROWS);
+  std::mutex overflow_mutex;
+  std::optional<std::string> smallest_overflow;
+  auto merge_range = [&](i64 r) {
+    std::string text;
+    std::vector<RowView> candidates;
+    i64 distinct = 0;
+    u128 total = 0;
+    bool sum_overflowed = false;  // a saturated sum is COUNT_OVERFLOW, caught below
+    size_t n = splitters.size();
+    merge_ordered_range(runs, r > 0, r > 0 ? splitters[r - 1] : "", size_t(r) < n,
+                        size_t(r) < n ? splitters[r] : "", sum_overflowed,
+                        [&](std::string_view key, u64 count, u64 volumes) {
+                          distinct++;
+                          total += count;
+                          if (count == COUNT_OVERFLOW) {
+                            std::lock_guard lock(overflow_mutex);
+                            if (!smallest_overflow || key < *smallest_overflow)
+                              smallest_overflow = std::string(key);
+                          }
+                          if (words.wanted()) words.add(key, count, volumes);
+                          if (top.wanted() && top.candidate(count))
+                            candidates.push_back({key, count, volumes});
+                          if (sorted && count >= request.min_count)
+                            format_row(text, sorted->layout, key, count, volumes);
+                        });
+    if (!candidates.empty()) top.add(candidates);
+    summary.add(distinct, total);
+    return text;
+  };
+  write_ranges_in_order(splitters.size() + 1, jobs, merge_range, [&](const std::string& text) {
+    if (sorted) sorted->file.write(text);
+  });
+  if (smallest_overflow)
+    throw Error(fmt::format("total match_count of '{}' overflows 64 bits", *smallest_overflow));
+}
+
 }  // namespace
 
-CountAnswer::CountAnswer() = default;
-CountAnswer::CountAnswer(CountAnswer&&) noexcept = default;
-CountAnswer::~CountAnswer() = default;
-
-CountAnswer answer(Totals& totals, const AnswerRequest& request, int jobs) {
+CountAnswer answer(Totals& totals, const AnswerRequest& request, int jobs, const SortedOutput* sorted) {
   CountAnswer out;
-  out.min_count_ = request.min_count;
-  out.jobs_ = jobs;
-  if (request.sorted) {
-    if (totals.in_memory()) {
-      out.table_ = &totals.table();
-    } else {
-      // One range is merged in memory by each of `jobs` threads: a third of
-      // a finalize task's share each leaves room for its rows' text.
-      out.external_ = std::make_unique<ExternalSort>(totals.temp_dir(), totals.record_bytes(),
-                                                     totals.budget().task / 3, request.min_count);
-    }
-  }
   WordRows words(request.words, request.by_year);
   TopRows top(request.top, request.min_count);
-  std::atomic<i64> distinct{0};
-  std::mutex total_mutex;
-  totals.visit(
-      [&](const FreqShard& shard) {
-        words.add(shard);
-        top.add(shard);
-        u128 sum = 0;
-        for (const Entry& e : shard.entries()) sum += e.count;
-        distinct += shard.size();
-        {
-          std::lock_guard lock(total_mutex);
-          out.total += sum;
-        }
-        if (out.external_) out.external_->add(shard);
-      },
-      out.external_ != nullptr);
+  Summary summary;
+  if (const std::vector<OrderedRun>* runs = totals.ordered_runs()) {
+    answer_ordered(*runs, request, jobs, sorted, words, top, summary);
+  } else {
+    std::unique_ptr<ExternalSort> external;
+    if (sorted && !totals.in_memory()) {
+      // One range is merged in memory by each of `jobs` threads: a third of
+      // a finalize task's share each leaves room for its rows' text.
+      external = std::make_unique<ExternalSort>(totals.temp_dir(), totals.record_bytes(),
+                                                totals.budget().task / 3, request.min_count);
+    }
+    totals.visit(
+        [&](const FreqShard& shard) {
+          words.add(shard);
+          top.add(shard);
+          u128 sum = 0;
+          for (const Entry& e : shard.entries()) sum += e.count;
+          summary.add(shard.size(), sum);
+          if (external) external->add(shard);
+        },
+        external != nullptr);
+    if (external) {
+      external->write(sorted->file, sorted->layout, jobs);
+      out.sort_spill = external->stats();
+    } else if (sorted) {
+      tbb::global_control limit(tbb::global_control::max_allowed_parallelism, jobs);
+      std::vector<const Entry*> all = sorted_entries(totals.table(), request.min_count);
+      write_rows(sorted->file, sorted->layout, all);
+    }
+  }
   out.words = words.finish();
   out.top = top.finish();
-  out.distinct = distinct;
+  out.distinct = summary.distinct();
+  out.total = summary.total();
   return out;
 }
-
-void CountAnswer::write_sorted(OutputFile& out, const RowLayout& layout) {
-  if (external_) {
-    external_->write(out, layout, jobs_);
-    return;
-  }
-  if (!table_) throw Error("internal: rows written sorted that were not asked for sorted");
-  tbb::global_control limit(tbb::global_control::max_allowed_parallelism, jobs_);
-  std::vector<const Entry*> all = sorted_entries(*table_, min_count_);
-  write_rows(out, layout, all);
-}
-
-SpillStats CountAnswer::sort_stats() const { return external_ ? external_->stats() : SpillStats{}; }
 
 }  // namespace ngfreq

@@ -18,7 +18,7 @@ namespace ngfreq::detail {
 // file is counted as GZIP_RATIO times its size (Google's n-gram files
 // inflate about 4-5x); a pipe's length is unknown, so it counts as large,
 // which keeps its chunks at the largest default size.
-static i64 estimated_input_bytes(const std::vector<InputFile>& inputs) {
+i64 estimated_input_bytes(const std::vector<InputFile>& inputs) {
   constexpr i64 GZIP_RATIO = 4;
   constexpr i64 UNKNOWN_STREAM = i64(1) << 40;
   i64 total = 0;

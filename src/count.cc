@@ -40,6 +40,30 @@ static constexpr int PROCESS_FAN_IN = 8;
 
 int default_fan_in(ExecutorKind executor) { return executor == ExecutorKind::process ? PROCESS_FAN_IN : 2; }
 
+// A record of the ordered reduce takes at most this many times the bytes
+// of the line it comes from: 32 fixed bytes and the padded key, against a
+// line of the key, a year and two numbers (v2, 10 bytes or more), or a
+// v3 triple of about 10 bytes with --by-year.
+static constexpr i64 ORDERED_BYTES_A_INPUT_BYTE = 4;
+
+// --reduce auto: ordered for a sorted listing (-o) of Google's formats,
+// which come sorted by n-gram, when its runs surely fit the memory budget
+// (they cannot spill); partitioned otherwise. Case folding reorders keys,
+// text is not sorted, and worker processes do not keep runs.
+static ReduceMode automatic_reduce(const CountOptions& opts, const detail::CountJob& job) {
+  if (!opts.will_sort || opts.keys.ignore_case || opts.executor == ExecutorKind::process)
+    return ReduceMode::partitioned;
+  for (const InputFile& in : job.inputs)
+    if (!in.seekable && !in.gzip)
+      return ReduceMode::partitioned;  // a pipe: its size is unknown
+    else if (in.format == Format::text)
+      return ReduceMode::partitioned;
+  i64 limit = MemoryBudget::make(opts.memory_limit, job.jobs, 0).data;
+  return detail::estimated_input_bytes(job.inputs) * ORDERED_BYTES_A_INPUT_BYTE <= limit
+             ? ReduceMode::ordered
+             : ReduceMode::partitioned;
+}
+
 // The memory budget and spill directory of a partitioned reduce.
 static PartitionedSettings partitioned_settings(const CountOptions& opts, const detail::CountJob& job) {
   // Stream chunks in flight: the thread executor's pipeline tokens, or the
@@ -64,7 +88,6 @@ CountResult run_count(const CountOptions& options) {
   if (opts.executor == ExecutorKind::serial) jobs = 1;
 
   if (opts.retries < 0) throw UsageError("--retries must not be negative");
-  if (opts.reduce == ReduceMode::automatic) opts.reduce = ReduceMode::partitioned;
   if (opts.memory_limit < 0) throw UsageError("--memory-limit must not be negative");
   if (opts.memory_limit == 0) opts.memory_limit = default_memory_limit();
   if (opts.temp_dir.empty()) opts.temp_dir = default_temp_dir();
@@ -73,6 +96,9 @@ CountResult run_count(const CountOptions& options) {
   // oneTBB algorithm or started a thread, so the process executor can fork
   // its workers here safely.
   detail::CountJob job(opts, expand_inputs(opts.inputs), jobs);
+  if (opts.reduce == ReduceMode::automatic) opts.reduce = automatic_reduce(opts, job);
+  if (opts.reduce == ReduceMode::ordered && opts.executor == ExecutorKind::process)
+    throw UsageError("--reduce ordered needs the serial or thread executor");
   auto executor = detail::make_executor(job);
   Reducer reducer(opts.reduce, opts.fan_in, executor->parallel(), partitioned_settings(opts, job));
 

@@ -1,14 +1,12 @@
 #include "ngfreq/external-sort.h"
 
-#include <tbb/global_control.h>
-#include <tbb/parallel_pipeline.h>
-
 #include <algorithm>
 #include <cstring>
 
 #include "ngfreq/flat-table.h"
 #include "ngfreq/output.h"
 #include "ngfreq/partition-runs.h"
+#include "ngfreq/record-merge.h"
 
 namespace ngfreq {
 
@@ -17,74 +15,6 @@ namespace {
 // Decompressed bytes a block of a piece holds at most: a range is read a
 // whole piece at a time, so blocks only bound the compressor's buffers.
 constexpr i64 PIECE_BLOCK_BYTES = 256 << 10;
-
-// A piece being merged: its records, read back into one buffer, and the
-// record the merge looks at, with its first 8 key bytes as a big-endian
-// integer, so that most compares of the merge are one integer compare.
-struct Cursor {
-  std::string records;
-  const char* next = nullptr;
-  const char* end = nullptr;
-  FlatEntry current;
-  u64 prefix = 0;
-  bool done = false;
-
-  void advance() {
-    if (next == end) {
-      done = true;
-      return;
-    }
-    current = FlatTable::decode(next, end);
-    u64 v = 0;
-    std::memcpy(&v, current.key.data(), std::min<size_t>(8, current.key.size()));
-    prefix = __builtin_bswap64(v);
-  }
-};
-
-// Whether a's record sorts before b's; an exhausted cursor sorts last.
-bool cursor_less(const Cursor& a, const Cursor& b) {
-  if (a.done || b.done) return !a.done && b.done;
-  if (a.prefix != b.prefix) return a.prefix < b.prefix;
-  return a.current.key < b.current.key;
-}
-
-// A tournament (loser) tree over k cursors: the next record of the merge
-// is the winner at the root, and replacing it costs log2(k) compares on
-// the path from its leaf, one per level, against the loser kept there. A
-// binary heap costs twice that; with the 1,024 pieces of a range of a
-// spilled count the merge was a quarter of the run's time.
-class LoserTree {
- public:
-  explicit LoserTree(std::vector<Cursor>& cursors) : c_(cursors), k_(cursors.size()), loser_(k_, 0) {
-    if (k_ == 0) return;
-    // Build bottom-up: winner_of(node) plays its two children.
-    std::vector<size_t> winner(2 * k_);
-    for (size_t i = 0; i < k_; i++) winner[k_ + i] = i;
-    for (size_t n = k_ - 1; n >= 1; n--) {
-      size_t a = winner[2 * n], b = winner[2 * n + 1];
-      bool a_wins = cursor_less(c_[a], c_[b]);
-      winner[n] = a_wins ? a : b;
-      loser_[n] = a_wins ? b : a;
-    }
-    loser_[0] = winner[1];
-  }
-
-  bool empty() const { return k_ == 0 || c_[loser_[0]].done; }
-  Cursor& top() { return c_[loser_[0]]; }
-
-  /// After top() advanced: replays its path to the root.
-  void replay() {
-    size_t winner = loser_[0];
-    for (size_t n = (winner + k_) / 2; n >= 1; n /= 2)
-      if (cursor_less(c_[loser_[n]], c_[winner])) std::swap(loser_[n], winner);
-    loser_[0] = winner;
-  }
-
- private:
-  std::vector<Cursor>& c_;
-  size_t k_;
-  std::vector<size_t> loser_;  // loser_[0] is the overall winner
-};
 
 }  // namespace
 
@@ -142,49 +72,31 @@ void ExternalSort::add(const FreqShard& partition) {
 }
 
 std::string ExternalSort::merge_range(Range& range, const RowLayout& layout) {
-  std::vector<Cursor> cursors(range.pieces.size());
+  std::vector<RecordCursor> cursors(range.pieces.size());
   i64 rows = 0;
   for (size_t p = 0; p < range.pieces.size(); p++) {
-    Cursor& c = cursors[p];
+    RecordCursor& c = cursors[p];
     for (const BlockRef& b : range.pieces[p]) {
-      file_.read(b, c.records);
+      file_.read(b, c.storage);
       file_.release(b);
       rows += b.records;
     }
-    c.next = c.records.data();
-    c.end = c.next + c.records.size();
-    c.advance();
+    c.start(c.storage);
   }
   range.pieces.clear();
   std::string text;
   text.reserve(rows * 32);
-  for (LoserTree tree(cursors); !tree.empty(); tree.replay()) {
-    Cursor& c = tree.top();
-    format_row(text, layout, c.current.key, c.current.count, c.current.volumes);
-    c.advance();
-  }
+  bool overflowed = false;  // no key is in two pieces: nothing is summed
+  merge_records(cursors, overflowed, [&](std::string_view key, u64 count, u64 volumes) {
+    format_row(text, layout, key, count, volumes);
+  });
   return text;
 }
 
 void ExternalSort::write(OutputFile& out, const RowLayout& layout, int jobs) {
-  tbb::global_control limit(tbb::global_control::max_allowed_parallelism, std::max(1, jobs));
-  size_t next = 0;
-  tbb::parallel_pipeline(
-      std::max(1, jobs) + 1,
-      tbb::make_filter<void, Range*>(tbb::filter_mode::serial_in_order,
-                                     [&](tbb::flow_control& fc) -> Range* {
-                                       if (next == ranges_.size()) {
-                                         fc.stop();
-                                         return nullptr;
-                                       }
-                                       return ranges_[next++].get();
-                                     }) &
-          tbb::make_filter<Range*, std::shared_ptr<std::string>>(
-              tbb::filter_mode::parallel,
-              [&](Range* r) { return std::make_shared<std::string>(merge_range(*r, layout)); }) &
-          tbb::make_filter<std::shared_ptr<std::string>, void>(
-              tbb::filter_mode::serial_in_order,
-              [&](const std::shared_ptr<std::string>& text) { out.write(*text); }));
+  write_ranges_in_order(
+      ranges_.size(), jobs, [&](i64 r) { return merge_range(*ranges_[r], layout); },
+      [&](const std::string& text) { out.write(text); });
 }
 
 }  // namespace ngfreq

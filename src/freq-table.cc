@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "ngfreq/hash.h"
+#include "ngfreq/ordered-runs.h"
 #include "ngfreq/partition-store.h"
 
 namespace ngfreq {
@@ -133,6 +134,10 @@ const Entry* FreqTable::find(std::string_view key) const {
   if (shards_.empty()) return nullptr;
   u64 hash = hash_key(key);
   return shards_[shard_of(hash)].find(key, hash);
+}
+
+void FreqTable::append_ordered(std::string_view key, u64 count, u64 volumes) {
+  ordered_->add(key, count, volumes);
 }
 
 void FreqTable::flush() {

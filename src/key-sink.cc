@@ -132,7 +132,8 @@ void KeySink::add_transformed(std::string_view ngram, i64 year, u64 count, u64 v
     }
     key = key_;
   }
-  table_.add(key, hash_key(key), count, volumes);
+  // An ordered run keeps no hash (ordered-runs.h).
+  table_.add(key, table_.ordered() ? 0 : hash_key(key), count, volumes);
 }
 
 }  // namespace ngfreq

@@ -11,6 +11,7 @@
 #include <csignal>
 #include <cstdio>
 #include <map>
+#include <optional>
 
 #include "ngfreq/amdahl.h"
 #include "ngfreq/count-answer.h"
@@ -147,9 +148,10 @@ void add_count_command(CLI::App& app, CountCli& c) {
                   "clamped to 1M..32M, 1M..16M for gzip and pipes)");
   cmd->add_option("--reduce", c.reduce,
                   "partitioned (cache-sized tables flushed into hash partitions, summed a partition at a "
-                  "time), tree (merge tables as they finish), serial (one fold at the end), or auto "
-                  "(partitioned; tree with -e process)")
-      ->check(CLI::IsMember({"auto", "partitioned", "tree", "serial"}))
+                  "time), ordered (keys kept in input order and merged: -o of sorted files), tree (merge "
+                  "tables as they finish), serial (one fold at the end), or auto (ordered for -o of v1-v3 "
+                  "files that fit the memory limit, else partitioned)")
+      ->check(CLI::IsMember({"auto", "partitioned", "ordered", "tree", "serial"}))
       ->capture_default_str();
   cmd->add_option("--fan-in", c.opts.fan_in,
                   "Tables a tree merge takes at once (default: 2, or 8 with -e process)")
@@ -238,10 +240,16 @@ void run_count_command(CLI::App& cmd, CountCli& c) {
   CountResult result = run_count(o);
   auto output_start = std::chrono::steady_clock::now();
 
-  // One pass over the totals gathers every row asked for.
+  // One pass over the totals writes -o and gathers every other row asked for.
   bool default_output = c.words.empty() && c.top == 0 && c.output.empty();
-  AnswerRequest request{c.words, o.keys.by_year, default_output ? 10 : c.top, c.min_count, out != nullptr};
-  CountAnswer answer = ngfreq::answer(result.totals, request, result.stats.jobs);
+  AnswerRequest request{c.words, o.keys.by_year, default_output ? 10 : c.top, c.min_count};
+  std::optional<SortedOutput> sorted;
+  if (out) {
+    out->write(header_line(layout));
+    sorted.emplace(SortedOutput{*out, layout});
+  }
+  CountAnswer answer = ngfreq::answer(result.totals, request, result.stats.jobs, sorted ? &*sorted : nullptr);
+  if (out) out->commit();
 
   std::string text;  // the rows for stdout
   for (const std::vector<Row>& rows : answer.words)
@@ -262,19 +270,13 @@ void run_count_command(CLI::App& cmd, CountCli& c) {
   std::fflush(stdout);
   if (!summary_on_stderr.empty()) fmt::print(stderr, "{}", summary_on_stderr);
 
-  if (out) {
-    out->write(header_line(layout));
-    answer.write_sorted(*out, layout);
-    out->commit();
-  }
   report_skipped_lines(result.skipped);
   if (c.stats) {
     auto now = std::chrono::steady_clock::now();
     FinalizeStats spill = result.totals.stats();
     print_stats(result.stats, answer.distinct, std::chrono::duration<double>(now - output_start).count(),
                 std::chrono::duration<double>(now - start).count());
-    print_spill_stats(spill, answer.sort_stats(),
-                      o.memory_limit > 0 ? o.memory_limit : default_memory_limit());
+    print_spill_stats(spill, answer.sort_spill, o.memory_limit > 0 ? o.memory_limit : default_memory_limit());
   }
 }
 
@@ -503,9 +505,10 @@ void add_bench_command(CLI::App& app, BenchCli& b) {
                   "Generate a deterministic corpus of SIZE first (with --weak: SIZE a job)");
   cmd->add_flag("--gzip", b.gzip, "With --generate: write the corpus as gzip");
   cmd->add_flag("--weak", b.weak, "Weak scaling: the generated input grows with the job count");
-  cmd->add_option("--reduce", b.reduces, "Reduce modes, comma-separated: auto, partitioned, tree, serial")
+  cmd->add_option("--reduce", b.reduces,
+                  "Reduce modes, comma-separated: auto, partitioned, ordered, tree, serial")
       ->delimiter(',')
-      ->check(CLI::IsMember({"auto", "partitioned", "tree", "serial"}))
+      ->check(CLI::IsMember({"auto", "partitioned", "ordered", "tree", "serial"}))
       ->capture_default_str();
   cmd->add_option("-p,--partition-size", b.partition_size, "Bytes a partition (default: the heuristic's)");
   add_measure_options(cmd, b.m, "1 up to all cores");

@@ -37,6 +37,23 @@ void Reducer::add_flat(const FlatTable& table) {
   store_->check(*t.runs);
 }
 
+OrderedRun& Reducer::ordered_run(u64 order) {
+  std::lock_guard lock(mutex_);
+  return ordered_[order];
+}
+
+Totals Reducer::finish_ordered() {
+  i64 start = now_ns();
+  std::vector<OrderedRun> runs;
+  for (auto& [order, run] : ordered_)
+    if (run.records() > 0) runs.push_back(std::move(run));
+  ordered_.clear();
+  tbb::global_control limit(tbb::global_control::max_allowed_parallelism, settings_.jobs);
+  tbb::parallel_for(size_t(0), runs.size(), [&](size_t i) { runs[i].finish(); });
+  merge_ns_ += now_ns() - start;
+  return Totals(std::move(runs), settings_.jobs);
+}
+
 Totals Reducer::finish_partitioned() {
   i64 start = now_ns();
   for (ThreadState& t : threads_)
@@ -100,6 +117,7 @@ void Reducer::add(FreqTable table, u64 order) {
 
 Totals Reducer::finish() {
   if (mode_ == ReduceMode::partitioned) return finish_partitioned();
+  if (mode_ == ReduceMode::ordered) return finish_ordered();
   std::vector<FreqTable> rest;
   if (mode_ == ReduceMode::serial) {
     std::sort(in_order_.begin(), in_order_.end(),

@@ -113,6 +113,7 @@ std::string_view executor_name(ExecutorKind kind) {
 static constexpr std::pair<ReduceMode, std::string_view> REDUCE_NAMES[] = {
     {ReduceMode::automatic, "auto"},
     {ReduceMode::partitioned, "partitioned"},
+    {ReduceMode::ordered, "ordered"},
     {ReduceMode::tree, "tree"},
     {ReduceMode::serial, "serial"}};
 
@@ -125,7 +126,8 @@ std::string_view reduce_name(ReduceMode mode) {
 ReduceMode parse_reduce(std::string_view name) {
   for (auto [m, n] : REDUCE_NAMES)
     if (n == name) return m;
-  throw UsageError(fmt::format("unknown reduce mode '{}' (auto, partitioned, tree or serial)", name));
+  throw UsageError(
+      fmt::format("unknown reduce mode '{}' (auto, partitioned, ordered, tree or serial)", name));
 }
 
 std::string format_bytes(i64 bytes) {

@@ -22,6 +22,7 @@
 #include <mutex>
 #include <optional>
 
+#include "ngfreq/hash.h"
 #include "ngfreq/partition-store.h"
 
 namespace ngfreq {
@@ -189,6 +190,7 @@ Totals::Totals(std::unique_ptr<PartitionStore> store, int jobs) : store_(std::mo
   for (int s = 0; s < FreqTable::NUM_SHARDS; s++)
     for (int sub = 0; sub < SUB_PARTITIONS; sub++) partitions_spilled_ += !store_->spilled(s, sub).empty();
 }
+Totals::Totals(std::vector<OrderedRun> runs, int jobs) : ordered_(std::move(runs)), jobs_(jobs) {}
 Totals::Totals(Totals&&) noexcept = default;
 Totals& Totals::operator=(Totals&&) noexcept = default;
 Totals::~Totals() = default;
@@ -208,12 +210,37 @@ void Totals::visit(const std::function<void(const FreqShard&)>& f, bool first_al
     overflow.throw_if_any();
     return;
   }
+  if (ordered_) return visit_ordered(f);
   Finalizer fin{*store_, f};
   if (first_alone) fin.shard(0);
   tbb::parallel_for(
       first, FreqTable::NUM_SHARDS, [&](int s) { fin.shard(s); }, tbb::simple_partitioner());
   max_level_ = fin.disk_level;
   fin.overflow.throw_if_any();
+}
+
+// Rows a range of ordered runs is merged into one table for the visitor.
+static constexpr i64 ORDERED_RANGE_ROWS = 64 << 10;
+
+void Totals::visit_ordered(const std::function<void(const FreqShard&)>& f) {
+  std::vector<std::string> splitters = choose_range_splitters(*ordered_, ORDERED_RANGE_ROWS);
+  OverflowWatch overflow;
+  tbb::parallel_for(
+      size_t(0), splitters.size() + 1,
+      [&](size_t r) {
+        FreqShard shard;
+        bool overflowed = false;
+        merge_ordered_range(*ordered_, r > 0, r > 0 ? splitters[r - 1] : "", r < splitters.size(),
+                            r < splitters.size() ? splitters[r] : "", overflowed,
+                            [&](std::string_view key, u64 count, u64 volumes) {
+                              shard.add(key, hash_key(key), count, volumes);
+                            });
+        if (shard.size() == 0) return;
+        overflow.check(shard);
+        f(shard);
+      },
+      tbb::simple_partitioner());
+  overflow.throw_if_any();
 }
 
 i64 Totals::record_bytes() const { return store_ ? store_->memory_bytes() + store_->spilled_bytes() : 0; }

@@ -8,6 +8,7 @@
 
 #include <tuple>
 
+#include "ngfreq/count-answer.h"
 #include "test-util.h"
 
 using namespace ngfreq;
@@ -62,13 +63,15 @@ TEST_F(CountSweep, EverySettingGivesTheReferenceTotals) {
   ASSERT_GT(corpus_->size(), 20000u);
   for (i64 size : {1, 2, 7, 64, 4096, 0})
     for (ExecutorKind ex : {ExecutorKind::serial, ExecutorKind::thread, ExecutorKind::process})
-      for (ReduceMode reduce :
-           {ReduceMode::automatic, ReduceMode::partitioned, ReduceMode::tree, ReduceMode::serial})
+      for (ReduceMode reduce : {ReduceMode::automatic, ReduceMode::partitioned, ReduceMode::ordered,
+                                ReduceMode::tree, ReduceMode::serial})
         for (int jobs : {1, 2, 4})
           // 1 byte: every flush spills, every partition is cut down to the
           // last sub-partition level.
           for (i64 memory_limit : {i64(0), i64(1)}) {
             if (ex == ExecutorKind::serial && jobs != 1) continue;
+            if (ex == ExecutorKind::process && reduce == ReduceMode::ordered) continue;
+            if (reduce == ReduceMode::ordered && memory_limit > 0) continue;
             bool partitioned = reduce == ReduceMode::automatic || reduce == ReduceMode::partitioned;
             if (memory_limit > 0 && !partitioned) continue;
             SCOPED_TRACE(testing::Message()
@@ -81,7 +84,7 @@ TEST_F(CountSweep, EverySettingGivesTheReferenceTotals) {
             o.jobs = jobs;
             o.memory_limit = memory_limit;
             CountResult r = run_count(o);
-            EXPECT_EQ(r.totals.in_memory(), memory_limit == 0);
+            EXPECT_EQ(r.totals.in_memory(), memory_limit == 0 && reduce != ReduceMode::ordered);
             EXPECT_EQ(totals_contents(r.totals), *reference_);
             EXPECT_EQ(r.stats.input_bytes, i64(corpus_->size()));
           }
@@ -157,6 +160,80 @@ TEST(HighCardinality, PartitionedReduceFlushesAndMatchesTheReference) {
   }
 }
 
+// The listing -o writes, through the answer's one pass.
+std::string sorted_listing(Totals& totals, const TempDir& d) {
+  {
+    OutputFile out((d / "listing.tsv").string());
+    SortedOutput sorted{out, RowLayout{}};
+    answer(totals, AnswerRequest{}, 2, &sorted);
+    out.commit();
+  }
+  return read_file(d / "listing.tsv");
+}
+
+std::string listing_of(const Reference& ref) {
+  std::string out;
+  for (const auto& [key, t] : ref) out += key + "\t" + std::to_string(t.count) + "\n";
+  return out;
+}
+
+// The ordered reduce on what it is made for (a sorted file), on a file out
+// of order, and on files whose key ranges overlap: each gives the reference,
+// as totals and as the sorted listing.
+TEST(OrderedReduce, SortedUnsortedAndOverlappingInputsGiveTheReference) {
+  TempDir d;
+  std::string corpus = make_v2_corpus(5, 300);
+  write_file(d / "sorted.tsv", corpus);
+  // The same lines reversed: every partition's keys come out of order.
+  std::vector<std::string> lines;
+  for (size_t at = 0; at < corpus.size();) {
+    size_t end = corpus.find('\n', at) + 1;
+    lines.push_back(corpus.substr(at, end - at));
+    at = end;
+  }
+  std::string reversed;
+  for (auto it = lines.rbegin(); it != lines.rend(); ++it) reversed += *it;
+  write_file(d / "reversed.tsv", reversed);
+  Reference once = reference_count(corpus), twice = reference_count(corpus + corpus);
+  for (auto [files, want] : {std::pair{std::vector<std::string>{"sorted.tsv"}, once},
+                             std::pair{std::vector<std::string>{"reversed.tsv"}, once},
+                             std::pair{std::vector<std::string>{"sorted.tsv", "reversed.tsv"}, twice}})
+    for (i64 size : {i64(0), i64(4096), i64(7)})
+      for (ExecutorKind ex : {ExecutorKind::serial, ExecutorKind::thread}) {
+        SCOPED_TRACE(testing::Message() << files.size() << " files, " << files[0] << ", partition " << size
+                                        << ", executor " << int(ex));
+        std::vector<std::string> paths;
+        for (const std::string& f : files) paths.push_back((d / f).string());
+        CountOptions o = options(paths);
+        o.reduce = ReduceMode::ordered;
+        o.executor = ex;
+        o.partition_size = size;
+        o.jobs = 2;
+        EXPECT_EQ(totals_contents(run_count(o).totals), want);
+        CountResult r = run_count(o);
+        ASSERT_NE(r.totals.ordered_runs(), nullptr);
+        EXPECT_EQ(sorted_listing(r.totals, d), listing_of(want));
+      }
+}
+
+TEST(OrderedReduce, AutoChoosesItForASortedListingOfGoogleFormatsOnly) {
+  TempDir d;
+  write_file(d / "a.tsv", make_v2_corpus(2, 200));
+  write_file(d / "t.txt", "the cat sat\non the mat\n");
+  auto chosen = [&](std::string file, auto tweak) {
+    CountOptions o = options({(d / file).string()});
+    o.will_sort = true;
+    tweak(o);
+    return run_count(o).totals.ordered_runs() != nullptr;
+  };
+  EXPECT_TRUE(chosen("a.tsv", [](CountOptions&) {}));
+  EXPECT_FALSE(chosen("a.tsv", [](CountOptions& o) { o.will_sort = false; }));
+  EXPECT_FALSE(chosen("a.tsv", [](CountOptions& o) { o.keys.ignore_case = true; }));
+  EXPECT_FALSE(chosen("a.tsv", [](CountOptions& o) { o.executor = ExecutorKind::process; }));
+  EXPECT_FALSE(chosen("a.tsv", [](CountOptions& o) { o.memory_limit = 1 << 20; }));
+  EXPECT_FALSE(chosen("t.txt", [](CountOptions&) {}));
+}
+
 TEST(Count, EmptyFileGivesNoTotals) {
   TempDir d;
   write_file(d / "empty.tsv", "");
@@ -227,6 +304,19 @@ TEST(Count, TotalsThatOverflowAreAnErrorNotAWrap) {
   write_file(d / "big2.tsv", "a\t2001\t1000\t1\n");
   CountOptions o = options({(d / "big.tsv").string(), (d / "big2.tsv").string()});
   EXPECT_THAT(error_of(o), HasSubstr("total match_count of 'a' overflows 64 bits"));
+  for (ReduceMode reduce : {ReduceMode::ordered, ReduceMode::tree}) {
+    o.reduce = reduce;
+    EXPECT_THAT(error_of(o), HasSubstr("total match_count of 'a' overflows 64 bits")) << int(reduce);
+  }
+  // The ordered reduce's listing sums as it merges: it reports the same.
+  o.reduce = ReduceMode::ordered;
+  CountResult r = run_count(o);
+  try {
+    sorted_listing(r.totals, d);
+    FAIL() << "expected an overflow";
+  } catch (const Error& e) {
+    EXPECT_THAT(e.what(), HasSubstr("total match_count of 'a' overflows 64 bits"));
+  }
 }
 
 TEST(Count, CorruptGzipNamesTheByteOffset) {

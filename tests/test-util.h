@@ -95,7 +95,8 @@ struct Rng {
 
 /// Adds `adds` random counts of keys "w0".."w<distinct - 1>" to the tables
 /// in turn, as threads mapping would, and to `want`.
-inline void add_round_robin(std::vector<FreqTable>& tables, int adds, i64 distinct, u64 seed, Reference& want) {
+inline void add_round_robin(std::vector<FreqTable>& tables, int adds, i64 distinct, u64 seed,
+                            Reference& want) {
   Rng rng{seed};
   for (int i = 0; i < adds; i++) {
     std::string key = "w" + std::to_string(rng.below(distinct));

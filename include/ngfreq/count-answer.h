@@ -4,7 +4,6 @@
 // partitioned totals can be read only once (totals.h).
 #pragma once
 
-#include <memory>
 #include <string>
 #include <vector>
 
@@ -34,18 +33,15 @@ struct AnswerRequest {
   i64 top = 0;
   /// Rows below this total are left out of the top K and the sorted rows.
   u64 min_count = 0;
-  /// Every row sorted, for CountAnswer::write_sorted.
-  bool sorted = false;
 };
 
-class ExternalSort;
+/// Where every row goes, sorted by key bytes (-o).
+struct SortedOutput {
+  OutputFile& file;
+  RowLayout layout;
+};
 
-class CountAnswer {
- public:
-  CountAnswer();
-  CountAnswer(CountAnswer&&) noexcept;
-  ~CountAnswer();
-
+struct CountAnswer {
   /// For each word asked for: its row, with a 0 total when absent; with
   /// by_year its rows a year, none when absent.
   std::vector<std::vector<Row>> words;
@@ -53,24 +49,14 @@ class CountAnswer {
   std::vector<Row> top;
   i64 distinct = 0;
   u128 total = 0;
-
-  /// Writes every row of at least min_count, sorted by key bytes; needs
-  /// request.sorted.
-  void write_sorted(OutputFile& out, const RowLayout& layout);
-  /// What the sort spilled (the external sort of partitioned totals).
-  SpillStats sort_stats() const;
-
- private:
-  friend CountAnswer answer(Totals& totals, const AnswerRequest& request, int jobs);
-
-  const FreqTable* table_ = nullptr;  // in-memory totals: sorted at write time
-  u64 min_count_ = 0;
-  std::unique_ptr<ExternalSort> external_;
-  int jobs_ = 1;
+  /// What the sorted output spilled (the external sort of partitioned totals).
+  SpillStats sort_spill;
 };
 
 /// Reads `totals` once (consuming partitioned ones) for everything
-/// `request` asks, on `jobs` threads.
-CountAnswer answer(Totals& totals, const AnswerRequest& request, int jobs);
+/// `request` asks, on `jobs` threads; with `sorted`, writes every row of at
+/// least request.min_count to it, sorted by key bytes (not committed).
+CountAnswer answer(Totals& totals, const AnswerRequest& request, int jobs,
+                   const SortedOutput* sorted = nullptr);
 
 }  // namespace ngfreq

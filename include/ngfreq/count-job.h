@@ -93,6 +93,10 @@ class CountJob {
   std::vector<MapReport> reports_;
 };
 
+/// The bytes the maps will parse: a gzip file counts as 4 times its size, a
+/// pipe as very large.
+i64 estimated_input_bytes(const std::vector<InputFile>& inputs);
+
 /// Reads and maps one plain partition into `table`.
 void map_partition(CountJob& job, const Partition& part, FreqTable& table);
 

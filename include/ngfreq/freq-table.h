@@ -43,6 +43,7 @@ inline bool add_count(u64& a, u64 b) {
 
 class PartitionRuns;
 class PartitionStore;
+class OrderedRun;
 
 class FreqShard {
  public:
@@ -98,6 +99,7 @@ class FreqTable {
   static int shard_of(u64 hash) { return int(hash >> (64 - SHARD_BITS)); }
 
   void add(std::string_view key, u64 hash, u64 count, u64 volumes) {
+    if (ordered_) return append_ordered(key, count, volumes);
     if (shards_.empty()) shards_.resize(NUM_SHARDS);
     inserted_ += shards_[shard_of(hash)].add(key, hash, count, volumes);
     if (inserted_ >= flush_at_) flush();
@@ -116,6 +118,11 @@ class FreqTable {
   /// Appends every entry to the runs given to flush_into and empties the table.
   void flush();
 
+  /// Makes this a front for an ordered run (ordered-runs.h): add() appends
+  /// keys to `run` in arrival order, and the table itself stays empty.
+  void record_into(OrderedRun* run) { ordered_ = run; }
+  bool ordered() const { return ordered_ != nullptr; }
+
   /// Shards are allocated on first insert, so an empty table costs nothing.
   bool empty() const { return shards_.empty(); }
   i64 size() const;
@@ -132,8 +139,11 @@ class FreqTable {
  private:
   std::vector<FreqShard> shards_;
   i64 inserted_ = 0;  // by add() since the last flush
+  void append_ordered(std::string_view key, u64 count, u64 volumes);
+
   PartitionRuns* runs_ = nullptr;
   PartitionStore* store_ = nullptr;
+  OrderedRun* ordered_ = nullptr;
   i64 flush_at_ = i64(1) << 62;
 };
 

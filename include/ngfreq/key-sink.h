@@ -37,7 +37,7 @@ class KeySink {
   /// Adds (count, volumes) to `ngram` (of `year`, used with by_year).
   void add(std::string_view ngram, i64 year, u64 count, u64 volumes) {
     if (opts_.plain()) {
-      table_.add(ngram, hash_key(ngram), count, volumes);
+      table_.add(ngram, table_.ordered() ? 0 : hash_key(ngram), count, volumes);
       return;
     }
     add_transformed(ngram, year, count, volumes);

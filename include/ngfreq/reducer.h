@@ -4,6 +4,7 @@
 #include <tbb/enumerable_thread_specific.h>
 
 #include <atomic>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -12,14 +13,16 @@
 #include "ngfreq/flat-table.h"
 #include "ngfreq/freq-table.h"
 #include "ngfreq/memory-budget.h"
+#include "ngfreq/ordered-runs.h"
 #include "ngfreq/partition-store.h"
 #include "ngfreq/totals.h"
 
 namespace ngfreq {
 
 enum class ReduceMode {
-  automatic,    // partitioned, but tree with the process executor
+  automatic,    // ordered for -o of sorted formats that fit the budget, else partitioned (count.cc)
   partitioned,  // a combining table a thread, flushed into hash partitions, summed a partition at a time
+  ordered,      // a run a map in arrival order, merged by key (ordered-runs.h)
   tree,         // merge fan_in tables as soon as they are ready, level by level
   serial,       // keep every table, then fold them in partition order (the textbook's way)
 };
@@ -68,6 +71,12 @@ class Reducer {
       map_fn(combining_table());
       return;
     }
+    if (mode_ == ReduceMode::ordered) {
+      FreqTable front;
+      front.record_into(&ordered_run(order));
+      map_fn(front);
+      return;
+    }
     FreqTable table;
     map_fn(table);
     add(std::move(table), order);
@@ -93,6 +102,8 @@ class Reducer {
   FreqTable merge_group(std::vector<FreqTable>& group);
   FreqTable& combining_table();
   Totals finish_partitioned();
+  OrderedRun& ordered_run(u64 order);
+  Totals finish_ordered();
 
   // Partitioned mode: what one thread maps into.
   struct ThreadState {
@@ -110,6 +121,7 @@ class Reducer {
   std::mutex mutex_;
   std::vector<std::vector<FreqTable>> levels_;       // tree mode
   std::vector<std::pair<u64, FreqTable>> in_order_;  // serial mode
+  std::map<u64, OrderedRun> ordered_;                // ordered mode, by input order
   std::atomic<i64> merges_{0};
   std::atomic<i64> merge_ns_{0};
 };

@@ -5,9 +5,12 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
+#include <vector>
 
 #include "ngfreq/freq-table.h"
 #include "ngfreq/memory-budget.h"
+#include "ngfreq/ordered-runs.h"
 #include "ngfreq/spill-file.h"
 
 namespace ngfreq {
@@ -30,13 +33,20 @@ class Totals {
   /// Totals still in partitions, summed by visit() in shares of
   /// `budget.task`, `jobs` partitions at a time.
   Totals(std::unique_ptr<PartitionStore> store, int jobs);
+  /// Totals in finished ordered runs, merged by visit() a key range at a
+  /// time.
+  Totals(std::vector<OrderedRun> runs, int jobs);
   Totals(Totals&&) noexcept;
   Totals& operator=(Totals&&) noexcept;
   ~Totals();
 
-  /// True when every total is in table(); false when they are in partitions.
-  bool in_memory() const { return !store_; }
+  /// True when every total is in table(); false when they are in
+  /// partitions or ordered runs.
+  bool in_memory() const { return !store_ && !ordered_; }
   const FreqTable& table() const { return table_; }
+  /// Ordered runs, or nullptr.
+  const std::vector<OrderedRun>* ordered_runs() const { return ordered_ ? &*ordered_ : nullptr; }
+  int jobs() const { return jobs_; }
 
   /// Calls f(const FreqShard&) for the final table of each partition (or
   /// sub-partition), from up to `jobs` threads at once; f must be
@@ -59,8 +69,11 @@ class Totals {
  private:
   struct Finalizer;
 
+  void visit_ordered(const std::function<void(const FreqShard&)>& f);
+
   FreqTable table_;
   std::unique_ptr<PartitionStore> store_;
+  std::optional<std::vector<OrderedRun>> ordered_;
   int jobs_ = 1;
   int max_level_ = 0;
   i64 partitions_spilled_ = 0;
