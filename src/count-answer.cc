@@ -228,9 +228,11 @@ CountAnswer answer(Totals& totals, const AnswerRequest& request, int jobs, const
         [&](const FreqShard& shard) {
           words.add(shard);
           top.add(shard);
-          u128 sum = 0;
-          for (const Entry& e : shard.entries()) sum += e.count;
-          summary.add(shard.size(), sum);
+          if (request.summary) {
+            u128 sum = 0;
+            for (const Entry& e : shard.entries()) sum += e.count;
+            summary.add(shard.size(), sum);
+          }
           if (external) external->add(shard);
         },
         external != nullptr);

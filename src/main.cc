@@ -242,7 +242,8 @@ void run_count_command(CLI::App& cmd, CountCli& c) {
 
   // One pass over the totals writes -o and gathers every other row asked for.
   bool default_output = c.words.empty() && c.top == 0 && c.output.empty();
-  AnswerRequest request{c.words, o.keys.by_year, default_output ? 10 : c.top, c.min_count};
+  AnswerRequest request{c.words, o.keys.by_year, default_output ? 10 : c.top, c.min_count,
+                        default_output || c.stats};
   std::optional<SortedOutput> sorted;
   if (out) {
     out->write(header_line(layout));

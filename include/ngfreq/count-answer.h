@@ -33,6 +33,8 @@ struct AnswerRequest {
   i64 top = 0;
   /// Rows below this total are left out of the top K and the sorted rows.
   u64 min_count = 0;
+  /// Count the distinct keys and sum their totals.
+  bool summary = false;
 };
 
 /// Where every row goes, sorted by key bytes (-o).
@@ -47,6 +49,7 @@ struct CountAnswer {
   std::vector<std::vector<Row>> words;
   /// The top K rows, largest total first, ties in key byte order.
   std::vector<Row> top;
+  /// With request.summary: the distinct keys and the sum of their totals.
   i64 distinct = 0;
   u128 total = 0;
   /// What the sorted output spilled (the external sort of partitioned totals).
