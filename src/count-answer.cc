@@ -168,9 +168,9 @@ constexpr i64 ORDERED_RANGE_ROWS = 256 << 10;
 
 // The ordered runs' answer: the merge, range by range, feeds every part of
 // the answer and, in order, the sorted output.
-void answer_ordered(const std::vector<OrderedRun>& runs, const AnswerRequest& request, int jobs,
-                    const SortedOutput* sorted, WordRows& words, TopRows& top, Summary& summary) {
-  std::vector<std::string> splitters = choose_range_splitters(runs, ORDERED_RANGE_ROWS);
+void answer_ordered(const OrderedRuns& runs, const AnswerRequest& request, int jobs, const SortedOutput* sorted,
+                    WordRows& words, TopRows& top, Summary& summary) {
+  std::vector<std::string> splitters = runs.splitters(ORDERED_RANGE_ROWS);
   std::mutex overflow_mutex;
   std::optional<std::string> smallest_overflow;
   auto merge_range = [&](i64 r) {
@@ -178,24 +178,18 @@ void answer_ordered(const std::vector<OrderedRun>& runs, const AnswerRequest& re
     std::vector<RowView> candidates;
     i64 distinct = 0;
     u128 total = 0;
-    bool sum_overflowed = false;  // a saturated sum is COUNT_OVERFLOW, caught below
-    size_t n = splitters.size();
-    merge_ordered_range(runs, r > 0, r > 0 ? splitters[r - 1] : "", size_t(r) < n,
-                        size_t(r) < n ? splitters[r] : "", sum_overflowed,
-                        [&](std::string_view key, u64 count, u64 volumes) {
-                          distinct++;
-                          total += count;
-                          if (count == COUNT_OVERFLOW) {
-                            std::lock_guard lock(overflow_mutex);
-                            if (!smallest_overflow || key < *smallest_overflow)
-                              smallest_overflow = std::string(key);
-                          }
-                          if (words.wanted()) words.add(key, count, volumes);
-                          if (top.wanted() && top.candidate(count))
-                            candidates.push_back({key, count, volumes});
-                          if (sorted && count >= request.min_count)
-                            format_row(text, sorted->layout, key, count, volumes);
-                        });
+    runs.merge_range(splitters, r, [&](std::string_view key, u64 count, u64 volumes) {
+      distinct++;
+      total += count;
+      if (count == COUNT_OVERFLOW) {
+        std::lock_guard lock(overflow_mutex);
+        if (!smallest_overflow || key < *smallest_overflow) smallest_overflow = std::string(key);
+      }
+      if (words.wanted()) words.add(key, count, volumes);
+      if (top.wanted() && top.candidate(count)) candidates.push_back({key, count, volumes});
+      if (sorted && count >= request.min_count) format_row(text, sorted->layout, key, count, volumes);
+    });
+    // Candidates point into this range's blocks: copied before they go.
     if (!candidates.empty()) top.add(candidates);
     summary.add(distinct, total);
     return text;
@@ -214,7 +208,7 @@ CountAnswer answer(Totals& totals, const AnswerRequest& request, int jobs, const
   WordRows words(request.words, request.by_year);
   TopRows top(request.top, request.min_count);
   Summary summary;
-  if (const std::vector<OrderedRun>* runs = totals.ordered_runs()) {
+  if (const OrderedRuns* runs = totals.ordered_runs()) {
     answer_ordered(*runs, request, jobs, sorted, words, top, summary);
   } else {
     std::unique_ptr<ExternalSort> external;

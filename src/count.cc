@@ -40,28 +40,16 @@ static constexpr int PROCESS_FAN_IN = 8;
 
 int default_fan_in(ExecutorKind executor) { return executor == ExecutorKind::process ? PROCESS_FAN_IN : 2; }
 
-// A record of the ordered reduce takes at most this many times the bytes
-// of the line it comes from: 32 fixed bytes and the padded key, against a
-// line of the key, a year and two numbers (v2, 10 bytes or more), or a
-// v3 triple of about 10 bytes with --by-year.
-static constexpr i64 ORDERED_BYTES_A_INPUT_BYTE = 4;
-
 // --reduce auto: ordered for a sorted listing (-o) of Google's formats,
-// which come sorted by n-gram, when its runs surely fit the memory budget
-// (they cannot spill); partitioned otherwise. Case folding reorders keys,
-// text is not sorted, and worker processes do not keep runs.
+// which come sorted by n-gram; partitioned otherwise. Case folding reorders
+// keys, text is not sorted, a pipe's format is not known yet, and worker
+// processes keep no runs.
 static ReduceMode automatic_reduce(const CountOptions& opts, const detail::CountJob& job) {
   if (!opts.will_sort || opts.keys.ignore_case || opts.executor == ExecutorKind::process)
     return ReduceMode::partitioned;
   for (const InputFile& in : job.inputs)
-    if (!in.seekable && !in.gzip)
-      return ReduceMode::partitioned;  // a pipe: its size is unknown
-    else if (in.format == Format::text)
-      return ReduceMode::partitioned;
-  i64 limit = MemoryBudget::make(opts.memory_limit, job.jobs, 0).data;
-  return detail::estimated_input_bytes(job.inputs) * ORDERED_BYTES_A_INPUT_BYTE <= limit
-             ? ReduceMode::ordered
-             : ReduceMode::partitioned;
+    if (in.format == Format::text || (!in.seekable && !in.gzip)) return ReduceMode::partitioned;
+  return ReduceMode::ordered;
 }
 
 // The memory budget and spill directory of a partitioned reduce.

@@ -17,6 +17,8 @@ Reducer::Reducer(ReduceMode mode, int fan_in, bool parallel, PartitionedSettings
   if (mode_ == ReduceMode::partitioned)
     store_ =
         std::make_unique<PartitionStore>(settings_.budget, settings_.temp_dir, settings_.mapping_threads);
+  if (mode_ == ReduceMode::ordered)
+    ordered_ = std::make_unique<OrderedRuns>(settings_.budget.runs, settings_.temp_dir);
 }
 
 Reducer::ThreadState& Reducer::thread_state() {
@@ -37,21 +39,9 @@ void Reducer::add_flat(const FlatTable& table) {
   store_->check(*t.runs);
 }
 
-OrderedRun& Reducer::ordered_run(u64 order) {
-  std::lock_guard lock(mutex_);
-  return ordered_[order];
-}
-
 Totals Reducer::finish_ordered() {
-  i64 start = now_ns();
-  std::vector<OrderedRun> runs;
-  for (auto& [order, run] : ordered_)
-    if (run.records() > 0) runs.push_back(std::move(run));
-  ordered_.clear();
-  tbb::global_control limit(tbb::global_control::max_allowed_parallelism, settings_.jobs);
-  tbb::parallel_for(size_t(0), runs.size(), [&](size_t i) { runs[i].finish(); });
-  merge_ns_ += now_ns() - start;
-  return Totals(std::move(runs), settings_.jobs);
+  ordered_->seal();
+  return Totals(std::move(ordered_), settings_.jobs);
 }
 
 Totals Reducer::finish_partitioned() {

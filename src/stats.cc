@@ -54,13 +54,14 @@ void print_spill_stats(const FinalizeStats& fin, const SpillStats& sort, i64 mem
     fmt::print(stderr, "  spilled          {:>8}\n", "nothing");
     return;
   }
-  fmt::print(
-      stderr,
-      "  spilled          {:8.1f} MB on disk ({:.1f} MB of records), {} spills, {} partitions, {} pass{}\n"
-      "  sorted pieces    {:8.1f} MB on disk ({:.1f} MB of records)\n"
-      "  peak temp disk   {:8.1f} MB\n",
-      mb(fin.disk.bytes_written), mb(fin.disk.raw_bytes), fin.spills, fin.partitions_spilled, fin.passes,
-      fin.passes == 1 ? "" : "es", mb(sort.bytes_written), mb(sort.raw_bytes), mb(peak_temp_disk()));
+  std::string partitions =
+      fin.partitions_spilled > 0 ? fmt::format(", {} partitions", fin.partitions_spilled) : "";
+  fmt::print(stderr,
+             "  spilled          {:8.1f} MB on disk ({:.1f} MB of records), {} spills{}, {} pass{}\n"
+             "  sorted pieces    {:8.1f} MB on disk ({:.1f} MB of records)\n"
+             "  peak temp disk   {:8.1f} MB\n",
+             mb(fin.disk.bytes_written), mb(fin.disk.raw_bytes), fin.spills, partitions, fin.passes,
+             fin.passes == 1 ? "" : "es", mb(sort.bytes_written), mb(sort.raw_bytes), mb(peak_temp_disk()));
 }
 
 }  // namespace ngfreq

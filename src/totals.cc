@@ -190,7 +190,7 @@ Totals::Totals(std::unique_ptr<PartitionStore> store, int jobs) : store_(std::mo
   for (int s = 0; s < FreqTable::NUM_SHARDS; s++)
     for (int sub = 0; sub < SUB_PARTITIONS; sub++) partitions_spilled_ += !store_->spilled(s, sub).empty();
 }
-Totals::Totals(std::vector<OrderedRun> runs, int jobs) : ordered_(std::move(runs)), jobs_(jobs) {}
+Totals::Totals(std::unique_ptr<OrderedRuns> runs, int jobs) : ordered_(std::move(runs)), jobs_(jobs) {}
 Totals::Totals(Totals&&) noexcept = default;
 Totals& Totals::operator=(Totals&&) noexcept = default;
 Totals::~Totals() = default;
@@ -223,18 +223,15 @@ void Totals::visit(const std::function<void(const FreqShard&)>& f, bool first_al
 static constexpr i64 ORDERED_RANGE_ROWS = 64 << 10;
 
 void Totals::visit_ordered(const std::function<void(const FreqShard&)>& f) {
-  std::vector<std::string> splitters = choose_range_splitters(*ordered_, ORDERED_RANGE_ROWS);
+  std::vector<std::string> splitters = ordered_->splitters(ORDERED_RANGE_ROWS);
   OverflowWatch overflow;
   tbb::parallel_for(
       size_t(0), splitters.size() + 1,
       [&](size_t r) {
         FreqShard shard;
-        bool overflowed = false;
-        merge_ordered_range(*ordered_, r > 0, r > 0 ? splitters[r - 1] : "", r < splitters.size(),
-                            r < splitters.size() ? splitters[r] : "", overflowed,
-                            [&](std::string_view key, u64 count, u64 volumes) {
-                              shard.add(key, hash_key(key), count, volumes);
-                            });
+        ordered_->merge_range(splitters, r, [&](std::string_view key, u64 count, u64 volumes) {
+          shard.add(key, hash_key(key), count, volumes);
+        });
         if (shard.size() == 0) return;
         overflow.check(shard);
         f(shard);
@@ -257,6 +254,12 @@ const std::string& Totals::temp_dir() const {
 
 FinalizeStats Totals::stats() const {
   FinalizeStats st;
+  if (ordered_) {
+    st.spills = ordered_->spills();
+    st.passes = st.spills > 0 ? 1 : 0;
+    st.disk = ordered_->file().stats();
+    return st;
+  }
   if (!store_) return st;
   st.partitions_spilled = partitions_spilled_;
   st.spills = store_->spills();

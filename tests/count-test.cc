@@ -199,21 +199,26 @@ TEST(OrderedReduce, SortedUnsortedAndOverlappingInputsGiveTheReference) {
                              std::pair{std::vector<std::string>{"reversed.tsv"}, once},
                              std::pair{std::vector<std::string>{"sorted.tsv", "reversed.tsv"}, twice}})
     for (i64 size : {i64(0), i64(4096), i64(7)})
-      for (ExecutorKind ex : {ExecutorKind::serial, ExecutorKind::thread}) {
-        SCOPED_TRACE(testing::Message() << files.size() << " files, " << files[0] << ", partition " << size
-                                        << ", executor " << int(ex));
-        std::vector<std::string> paths;
-        for (const std::string& f : files) paths.push_back((d / f).string());
-        CountOptions o = options(paths);
-        o.reduce = ReduceMode::ordered;
-        o.executor = ex;
-        o.partition_size = size;
-        o.jobs = 2;
-        EXPECT_EQ(totals_contents(run_count(o).totals), want);
-        CountResult r = run_count(o);
-        ASSERT_NE(r.totals.ordered_runs(), nullptr);
-        EXPECT_EQ(sorted_listing(r.totals, d), listing_of(want));
-      }
+      for (ExecutorKind ex : {ExecutorKind::serial, ExecutorKind::thread})
+        // 1 byte: every run is spilled once sorted, and read back by range.
+        for (i64 memory_limit : {i64(0), i64(1)}) {
+          SCOPED_TRACE(testing::Message() << files.size() << " files, " << files[0] << ", partition " << size
+                                          << ", executor " << int(ex) << ", memory limit " << memory_limit);
+          std::vector<std::string> paths;
+          for (const std::string& f : files) paths.push_back((d / f).string());
+          CountOptions o = options(paths);
+          o.reduce = ReduceMode::ordered;
+          o.executor = ex;
+          o.partition_size = size;
+          o.jobs = 2;
+          o.memory_limit = memory_limit;
+          o.temp_dir = d.path().string();
+          EXPECT_EQ(totals_contents(run_count(o).totals), want);
+          CountResult r = run_count(o);
+          ASSERT_NE(r.totals.ordered_runs(), nullptr);
+          EXPECT_EQ(r.totals.stats().spills > 0, memory_limit > 0);
+          EXPECT_EQ(sorted_listing(r.totals, d), listing_of(want));
+        }
 }
 
 TEST(OrderedReduce, AutoChoosesItForASortedListingOfGoogleFormatsOnly) {
@@ -230,7 +235,6 @@ TEST(OrderedReduce, AutoChoosesItForASortedListingOfGoogleFormatsOnly) {
   EXPECT_FALSE(chosen("a.tsv", [](CountOptions& o) { o.will_sort = false; }));
   EXPECT_FALSE(chosen("a.tsv", [](CountOptions& o) { o.keys.ignore_case = true; }));
   EXPECT_FALSE(chosen("a.tsv", [](CountOptions& o) { o.executor = ExecutorKind::process; }));
-  EXPECT_FALSE(chosen("a.tsv", [](CountOptions& o) { o.memory_limit = 1 << 20; }));
   EXPECT_FALSE(chosen("t.txt", [](CountOptions&) {}));
 }
 

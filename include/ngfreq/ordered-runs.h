@@ -13,11 +13,15 @@
 // meet. For one sorted file every range touches one or two runs, and the
 // merge is a copy.
 //
-// Runs are in memory: the ordered reduce is chosen only when its records fit
-// the memory budget (count.cc); past it, the partitioned reduce spills.
+// Runs past the memory budget are written, once sorted, to a spill file in
+// blocks that the merge reads back by key range (each block's first key is
+// kept), so the reduce needs no more memory than a range's blocks.
 #pragma once
 
+#include <atomic>
 #include <functional>
+#include <map>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,6 +29,7 @@
 #include "ngfreq/common.h"
 #include "ngfreq/freq-table.h"
 #include "ngfreq/large-memory.h"
+#include "ngfreq/spill-file.h"
 
 namespace ngfreq {
 
@@ -42,13 +47,26 @@ class OrderedRun {
   i64 bytes() const { return size_; }
   bool sorted() const { return sorted_; }
   bool overflowed() const { return overflowed_; }
-  /// The flat records (hash 0), in key order once finished.
+  /// The flat records (hash 0), in key order once finished; empty once
+  /// spilled.
   std::string_view data() const { return {data_.data(), size_t(size_)}; }
 
-  /// The byte offset of the first record whose key is not below `key`.
+  /// The byte offset in data() of the first record whose key is not below
+  /// `key`.
   i64 lower_bound(std::string_view key) const;
-  /// Keys of the indexed records, a sample of the run in order.
+  /// Keys of the indexed records (or of the spilled blocks' first records),
+  /// a sample of the run in order.
   std::vector<std::string_view> sample() const;
+
+  /// Writes the finished records to `file` in blocks and frees them.
+  void spill(SpillFile& file);
+  bool spilled() const { return !blocks_.empty(); }
+
+  /// The records with keys in [lo, hi) (no bound where has_lo / has_hi is
+  /// false): a view of data(), or of `storage`, into which the blocks of a
+  /// spilled run are read.
+  std::string_view range(bool has_lo, std::string_view lo, bool has_hi, std::string_view hi,
+                         std::string& storage, const SpillFile* file) const;
 
   static constexpr i64 INDEX_STRIDE = 64;
 
@@ -64,19 +82,46 @@ class OrderedRun {
   bool sorted_ = true;
   bool overflowed_ = false;
   std::vector<i64> index_;
+  std::vector<BlockRef> blocks_;         // once spilled
+  std::vector<std::string> first_keys_;  // of each block
 };
 
-/// Cuts the merge of `runs` (finished) into key ranges of about
-/// `range_rows` records each: the splitters, range r being the keys in
-/// [splitters[r - 1], splitters[r]).
-std::vector<std::string> choose_range_splitters(const std::vector<OrderedRun>& runs, i64 range_rows);
+/// Every run of an ordered reduce, by input order, and the spill file of
+/// those that passed the memory budget.
+class OrderedRuns {
+ public:
+  /// Runs in memory may hold `budget` bytes; spill files go to `temp_dir`.
+  OrderedRuns(i64 budget, std::string temp_dir) : budget_(budget), file_(std::move(temp_dir)) {}
 
-/// Calls f(key, count, volumes) for each key of the merge of `runs` within
-/// [lo, hi) (an empty `hi` meaning no upper bound; `has_lo` false meaning no
-/// lower one), in key order, the runs' totals of one key summed; sets
-/// `overflowed` when a sum saturates.
-void merge_ordered_range(const std::vector<OrderedRun>& runs, bool has_lo, std::string_view lo, bool has_hi,
-                         std::string_view hi, bool& overflowed,
-                         const std::function<void(std::string_view, u64, u64)>& f);
+  /// The run of the map at `order` (input order); thread-safe.
+  OrderedRun& run(u64 order);
+  /// After its map: sorts and indexes `run`, and spills it if the runs in
+  /// memory passed the budget; thread-safe.
+  void finished(OrderedRun& run);
+
+  /// Drops empty runs and lists the rest in input order; after mapping.
+  void seal();
+  const std::vector<OrderedRun*>& runs() const { return sealed_; }
+  const SpillFile& file() const { return file_; }
+  i64 spills() const { return spills_; }
+
+  /// Cuts the merge of the runs into key ranges of about `range_rows`
+  /// records each: range r holds the keys in [splitters[r - 1], splitters[r]).
+  std::vector<std::string> splitters(i64 range_rows) const;
+
+  /// Calls f(key, count, volumes) for each key of range r of `splitters`, in
+  /// key order, the runs' totals of one key summed (saturating).
+  void merge_range(const std::vector<std::string>& splitters, size_t r,
+                   const std::function<void(std::string_view, u64, u64)>& f) const;
+
+ private:
+  i64 budget_;
+  SpillFile file_;
+  std::mutex mutex_;
+  std::map<u64, OrderedRun> by_order_;
+  std::atomic<i64> resident_{0};
+  std::atomic<i64> spills_{0};
+  std::vector<OrderedRun*> sealed_;
+};
 
 }  // namespace ngfreq

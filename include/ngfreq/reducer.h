@@ -72,9 +72,11 @@ class Reducer {
       return;
     }
     if (mode_ == ReduceMode::ordered) {
+      OrderedRun& run = ordered_->run(order);
       FreqTable front;
-      front.record_into(&ordered_run(order));
+      front.record_into(&run);
       map_fn(front);
+      ordered_->finished(run);
       return;
     }
     FreqTable table;
@@ -102,7 +104,6 @@ class Reducer {
   FreqTable merge_group(std::vector<FreqTable>& group);
   FreqTable& combining_table();
   Totals finish_partitioned();
-  OrderedRun& ordered_run(u64 order);
   Totals finish_ordered();
 
   // Partitioned mode: what one thread maps into.
@@ -121,7 +122,7 @@ class Reducer {
   std::mutex mutex_;
   std::vector<std::vector<FreqTable>> levels_;       // tree mode
   std::vector<std::pair<u64, FreqTable>> in_order_;  // serial mode
-  std::map<u64, OrderedRun> ordered_;                // ordered mode, by input order
+  std::unique_ptr<OrderedRuns> ordered_;  // ordered mode
   std::atomic<i64> merges_{0};
   std::atomic<i64> merge_ns_{0};
 };

@@ -33,9 +33,9 @@ class Totals {
   /// Totals still in partitions, summed by visit() in shares of
   /// `budget.task`, `jobs` partitions at a time.
   Totals(std::unique_ptr<PartitionStore> store, int jobs);
-  /// Totals in finished ordered runs, merged by visit() a key range at a
+  /// Totals in sealed ordered runs, merged by visit() a key range at a
   /// time.
-  Totals(std::vector<OrderedRun> runs, int jobs);
+  Totals(std::unique_ptr<OrderedRuns> runs, int jobs);
   Totals(Totals&&) noexcept;
   Totals& operator=(Totals&&) noexcept;
   ~Totals();
@@ -45,7 +45,7 @@ class Totals {
   bool in_memory() const { return !store_ && !ordered_; }
   const FreqTable& table() const { return table_; }
   /// Ordered runs, or nullptr.
-  const std::vector<OrderedRun>* ordered_runs() const { return ordered_ ? &*ordered_ : nullptr; }
+  const OrderedRuns* ordered_runs() const { return ordered_.get(); }
   int jobs() const { return jobs_; }
 
   /// Calls f(const FreqShard&) for the final table of each partition (or
@@ -73,7 +73,7 @@ class Totals {
 
   FreqTable table_;
   std::unique_ptr<PartitionStore> store_;
-  std::optional<std::vector<OrderedRun>> ordered_;
+  std::unique_ptr<OrderedRuns> ordered_;
   int jobs_ = 1;
   int max_level_ = 0;
   i64 partitions_spilled_ = 0;

@@ -21,8 +21,10 @@ sweep() {
     done
   done
   mkdir -p spill
-  for e in thread process; do
-    "$NGFREQ" count "$@" -e "$e" -j 2 -p 4096 --memory-limit 1 --temp-dir spill -o sweep.other "$file"
+  # thread: the ordered reduce where it applies (spilling sorted runs);
+  # with --reduce partitioned and with processes, the hash partitions.
+  for e in "thread" "thread --reduce partitioned" "process"; do
+    "$NGFREQ" count "$@" -e $e -j 2 -p 4096 --memory-limit 1 --temp-dir spill -o sweep.other "$file"
     cmp sweep sweep.other || { echo "sweep differs: $* -e $e --memory-limit 1"; return 1; }
     [ -z "$(ls -A spill)" ] || { echo "spill files left behind: $(ls spill)"; return 1; }
   done
