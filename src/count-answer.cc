@@ -168,8 +168,8 @@ constexpr i64 ORDERED_RANGE_ROWS = 256 << 10;
 
 // The ordered runs' answer: the merge, range by range, feeds every part of
 // the answer and, in order, the sorted output.
-void answer_ordered(const OrderedRuns& runs, const AnswerRequest& request, int jobs, const SortedOutput* sorted,
-                    WordRows& words, TopRows& top, Summary& summary) {
+void answer_ordered(const OrderedRuns& runs, const AnswerRequest& request, int jobs,
+                    const SortedOutput* sorted, WordRows& words, TopRows& top, Summary& summary) {
   std::vector<std::string> splitters = runs.splitters(ORDERED_RANGE_ROWS);
   std::mutex overflow_mutex;
   std::optional<std::string> smallest_overflow;

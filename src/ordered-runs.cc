@@ -216,4 +216,3 @@ void OrderedRuns::merge_range(const std::vector<std::string>& splitters, size_t 
 }
 
 }  // namespace ngfreq
-

@@ -122,7 +122,7 @@ class Reducer {
   std::mutex mutex_;
   std::vector<std::vector<FreqTable>> levels_;       // tree mode
   std::vector<std::pair<u64, FreqTable>> in_order_;  // serial mode
-  std::unique_ptr<OrderedRuns> ordered_;  // ordered mode
+  std::unique_ptr<OrderedRuns> ordered_;             // ordered mode
   std::atomic<i64> merges_{0};
   std::atomic<i64> merge_ns_{0};
 };
