@@ -1,6 +1,7 @@
 #include "ngfreq/common.h"
 
 #include <fmt/format.h>
+#include <sys/resource.h>
 
 #include <cerrno>
 #include <cstring>
@@ -20,6 +21,15 @@ InputError::InputError(const std::string& path, i64 line, const std::string& rea
 InputError::InputError(const std::string& path, const std::string& where, const std::string& reason)
     : Error(fmt::format("{}: {}: {}", display_name(path), where, reason)) {}
 
-std::string errno_string() { return std::strerror(errno); }
+std::string errno_string() {
+  int e = errno;
+  std::string text = std::strerror(e);
+  // Name the limit that was hit, which the plain message does not.
+  rlimit lim{};
+  if (e == EMFILE && getrlimit(RLIMIT_NOFILE, &lim) == 0)
+    text += fmt::format(" (the open files limit, ulimit -n, is {})", lim.rlim_cur);
+  errno = e;
+  return text;
+}
 
 }  // namespace ngfreq

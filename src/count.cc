@@ -13,6 +13,10 @@ namespace ngfreq {
 
 int default_jobs() { return std::max(1u, std::thread::hardware_concurrency()); }
 
+int usable_jobs(int requested) {
+  return requested <= 0 ? default_jobs() : std::min(requested, MAX_JOBS_PER_CORE * default_jobs());
+}
+
 static double seconds_since(std::chrono::steady_clock::time_point t) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
 }
@@ -72,7 +76,7 @@ CountResult run_count(const CountOptions& options) {
   if (opts.fan_in < 2) throw UsageError("--fan-in must be at least 2");
   if (opts.years.since > opts.years.until)
     throw UsageError(fmt::format("--since {} is after --until {}", opts.years.since, opts.years.until));
-  int jobs = opts.jobs > 0 ? opts.jobs : default_jobs();
+  int jobs = usable_jobs(opts.jobs);
   if (opts.executor == ExecutorKind::serial) jobs = 1;
 
   if (opts.retries < 0) throw UsageError("--retries must not be negative");

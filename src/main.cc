@@ -3,6 +3,7 @@
 // "ngfreq: error: ..." and an exit status (1 data or I/O, 2 usage).
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -57,6 +58,13 @@ i64 parse_size(const std::string& text, const std::string& option) {
   if (unit == units.end() || value == 0 || value > (u64(1) << 62) / unit->second)
     throw UsageError(fmt::format("{}: '{}' is not a size (e.g. 4096, 64K, 32M, 1G)", option, text));
   return i64(value * unit->second);
+}
+
+// What limited memory, for the out-of-memory message: ulimit -v when set.
+std::string address_space_note() {
+  rlimit lim{};
+  if (getrlimit(RLIMIT_AS, &lim) != 0 || lim.rlim_cur == RLIM_INFINITY) return "";
+  return fmt::format(" (the address space limit, ulimit -v, is {} MB)", lim.rlim_cur >> 20);
 }
 
 void on_signal(int sig) {
@@ -237,6 +245,10 @@ void run_count_command(CLI::App& cmd, CountCli& c) {
   if (!c.output.empty()) out = std::make_unique<OutputFile>(c.output);
 
   o.will_sort = out != nullptr;
+  if (o.jobs > usable_jobs(o.jobs))
+    fmt::print(stderr,
+               "ngfreq: warning: -j {} is more than {} jobs a core on this {}-core machine: using {}\n",
+               o.jobs, MAX_JOBS_PER_CORE, default_jobs(), usable_jobs(o.jobs));
   CountResult result = run_count(o);
   auto output_start = std::chrono::steady_clock::now();
 
@@ -730,7 +742,7 @@ int main(int argc, char** argv) {
     fmt::print(stderr, "ngfreq: error: {}\n", e.what());
     return 2;
   } catch (const std::bad_alloc&) {
-    fmt::print(stderr, "ngfreq: error: out of memory\n");
+    fmt::print(stderr, "ngfreq: error: out of memory{}\n", address_space_note());
     return 1;
   } catch (const std::exception& e) {
     fmt::print(stderr, "ngfreq: error: {}\n", e.what());

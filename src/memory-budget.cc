@@ -18,6 +18,7 @@
 // misjudges; the README gives measured figures.
 #include "ngfreq/memory-budget.h"
 
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -55,11 +56,20 @@ i64 cgroup_memory_limit() {
 
 }  // namespace
 
+// Under an address space limit (ulimit -v), what the count may use of it:
+// mappings are reserved before they are touched (thread stacks, huge-page
+// alignment), so resident memory must stay well below it.
+constexpr int ADDRESS_SPACE_PERCENT = 40;
+
 i64 default_memory_limit() {
   i64 physical = i64(sysconf(_SC_PHYS_PAGES)) * i64(sysconf(_SC_PAGE_SIZE));
   i64 cgroup = cgroup_memory_limit();
   i64 usable = cgroup > 0 ? std::min(physical, cgroup) : physical;
-  return usable / 100 * DEFAULT_MEMORY_PERCENT;
+  i64 limit = usable / 100 * DEFAULT_MEMORY_PERCENT;
+  rlimit as{};
+  if (getrlimit(RLIMIT_AS, &as) == 0 && as.rlim_cur != RLIM_INFINITY)
+    limit = std::min(limit, i64(as.rlim_cur / 100 * ADDRESS_SPACE_PERCENT));
+  return limit;
 }
 
 MemoryBudget MemoryBudget::make(i64 limit, int jobs, i64 stream_buffers) {

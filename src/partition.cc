@@ -117,12 +117,10 @@ bool PartitionReader::next(std::string_view& text) {
         return cut > 0;
       }
     }
-    if (got == 0) {  // the file shrank under us
-      text = std::string_view(base, have);
-      pos_ += have;
-      done_ = true;
-      return have > 0;
-    }
+    if (got == 0)  // the file shrank under us: its bytes are not those that were planned
+      throw InputError(path_, fmt::format("byte {}", pos_ + have),
+                       fmt::format("the file shrank while it was read (it had {} bytes when the count began)",
+                                   file_size_));
   }
 }
 

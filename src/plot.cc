@@ -1,7 +1,8 @@
 // Plots through gnuplot: ngfreq writes the data and a short script into one
-// temporary file (data as inline "$name << EOD" blocks, so there is one
-// file to clean up) and runs `gnuplot FILE` with posix_spawnp, no shell in
-// between, so no path needs quoting for one. Drawing axes, log scales and
+// temporary file (data as inline "$name << EOD" blocks) and runs `gnuplot
+// FILE` with posix_spawnp, no shell in between, so no path needs quoting
+// for one; gnuplot draws into a second temporary file, which is then
+// written where the user pointed like any other output (output-file.h). Drawing axes, log scales and
 // SVG/PNG ourselves would be a second, worse gnuplot; the price is a
 // runtime dependency that may be missing, which gnuplot_available() lets
 // callers detect and report before they start measuring.
@@ -16,9 +17,13 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
+#include <sstream>
 #include <string_view>
 
 #include "ngfreq/common.h"
+#include "ngfreq/output-file.h"
+#include "ngfreq/spill-file.h"
 
 extern char** environ;
 
@@ -106,6 +111,33 @@ static void run_gnuplot(const std::string& script_path) {
     throw Error(fmt::format("gnuplot failed on {} (status {})", script_path, status));
 }
 
+// A file in the temp directory, removed however the scope is left.
+struct TempFile {
+  std::string path;
+  explicit TempFile(const std::string& suffix) {
+    path = default_temp_dir() + "/ngfreq-plot-XXXXXX" + suffix;
+    int fd = mkstemps(path.data(), int(suffix.size()));
+    if (fd < 0)
+      throw Error(
+          fmt::format("cannot create a temporary file in '{}': {}", default_temp_dir(), errno_string()));
+    close(fd);
+  }
+  ~TempFile() { unlink(path.c_str()); }
+
+  void write(std::string_view text) const {
+    OutputFile out(path);
+    out.write(text);
+    out.commit();
+  }
+  std::string read() const {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    if (!in && !in.eof()) throw Error(fmt::format("cannot read '{}'", path));
+    return text.str();
+  }
+};
+
 void draw_plot(const Plot& plot) {
   check_plot_path(plot.path);
   int width = 640 * int(std::max<size_t>(plot.panels.size(), 1)), height = 480;
@@ -114,35 +146,20 @@ void draw_plot(const Plot& plot) {
                              : fmt::format("png size {},{}", width, height);
   if (!gnuplot_available()) throw Error("gnuplot not found (apt-get install gnuplot-nox)");
 
-  std::string script = fmt::format("set terminal {}\nset output {}\n", terminal, quote(plot.path));
+  // gnuplot draws into a temporary file; the picture then goes where the
+  // user pointed through OutputFile, as every output of ngfreq does, so a
+  // link, a device or a failed run are handled alike.
+  TempFile image(plot.path.ends_with(".svg") ? ".svg" : ".png");
+  std::string script = fmt::format("set terminal {}\nset output {}\n", terminal, quote(image.path));
   script += fmt::format("set multiplot layout 1,{}\n", std::max<size_t>(plot.panels.size(), 1));
   for (i64 i = 0; i < i64(plot.panels.size()); i++) add_panel(script, plot.panels[i], i);
   script += "unset multiplot\nset output\n";
-
-  // Removes the script however draw_plot leaves.
-  struct TempScript {
-    char path[32] = "/tmp/ngfreq-plot-XXXXXX.gp";
-    bool made = false;
-    ~TempScript() {
-      if (made) unlink(path);
-    }
-  } tmp;
-  int fd = mkstemps(tmp.path, 3);
-  tmp.made = fd >= 0;
-  if (fd < 0) throw Error(fmt::format("cannot create a temporary file: {}", errno_string()));
-  std::string_view rest = script;
-  while (!rest.empty()) {
-    ssize_t n = ::write(fd, rest.data(), rest.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      int e = errno;
-      close(fd);
-      throw Error(fmt::format("{}: write failed: {}", tmp.path, std::strerror(e)));
-    }
-    rest.remove_prefix(n);
-  }
-  close(fd);
-  run_gnuplot(tmp.path);
+  TempFile gp(".gp");
+  gp.write(script);
+  run_gnuplot(gp.path);
+  OutputFile out(plot.path);
+  out.write(image.read());
+  out.commit();
 }
 
 }  // namespace ngfreq

@@ -1,6 +1,7 @@
 #include "ngfreq/partition.h"
 
 #include <fcntl.h>
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -81,6 +82,32 @@ TEST(PartitionReader, PiecesEndOnLineBoundaries) {
   close(fd);
   EXPECT_GE(pieces, 3);
   EXPECT_EQ(all, text);
+}
+
+// A file that shrinks after the partitions were planned (truncated while
+// the count runs) is an error naming where the bytes ran out, never a
+// total of fewer bytes than were planned.
+TEST(PartitionReader, AFileThatShrankIsAnError) {
+  TempDir d;
+  std::string text = make_v2_corpus(3, 3000);
+  write_file(d / "t.tsv", text);
+  i64 planned = text.size() + 5000;           // as if 5000 bytes had been cut off since
+  std::string path = (d / "t.tsv").string();  // the reader keeps a reference
+  for (i64 begin : {i64(0), i64(text.size()) - 10}) {
+    int fd = open(path.c_str(), O_RDONLY);
+    PartitionReader reader(fd, path, planned, Partition{0, 0, begin, planned});
+    std::string_view piece;
+    try {
+      while (reader.next(piece)) {
+      }
+      ADD_FAILURE() << "no error from partition at " << begin;
+    } catch (const InputError& e) {
+      EXPECT_THAT(e.what(),
+                  testing::HasSubstr(": byte " + std::to_string(text.size()) + ": the file shrank"));
+      EXPECT_THAT(e.what(), testing::HasSubstr("it had " + std::to_string(planned) + " bytes"));
+    }
+    close(fd);
+  }
 }
 
 TEST(PartitionSize, DefaultGivesEightPartitionsPerJobWithinBounds) {

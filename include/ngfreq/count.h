@@ -106,6 +106,13 @@ CountResult run_count(const CountOptions& opts);
 /// The number of workers `jobs` = 0 stands for.
 int default_jobs();
 
+/// Jobs beyond this many a core are not started: they cannot run at once,
+/// each costs a worker process or a share of the memory budget, and
+/// `-j 4096` on a small machine is a slip.
+inline constexpr int MAX_JOBS_PER_CORE = 4;
+/// The workers a count starts for `requested` jobs (0: default_jobs()).
+int usable_jobs(int requested);
+
 /// The fan-in `fan_in` = 0 stands for. A thread merge moves entries into
 /// the largest table, so fan-in 2 costs little; a process merge copies every
 /// record of its inputs into a new flat table, so each level of the tree

@@ -1,5 +1,7 @@
-// An output file that appears only complete: written to a temporary file in
-// the same directory, fsync'ed, then renamed over the target.
+// Where -o and every other output of ngfreq goes: a regular file replaced
+// atomically (written beside it, fsynced, renamed), a symbolic link's
+// target replaced the same way, or a device, FIFO or socket written
+// directly (output-file.cc says why each).
 #pragma once
 
 #include <string>
@@ -11,8 +13,10 @@ namespace ngfreq {
 
 class OutputFile {
  public:
-  /// Opens a temporary file beside `path`; "-" writes to standard output.
-  /// Throws Error naming the path if the directory is missing or unwritable.
+  /// Opens a temporary file beside `path` (or beside the file a link at
+  /// `path` names), or the device, FIFO or socket `path` is; "-" writes to
+  /// standard output. Throws Error naming the path if it is a directory or
+  /// block device, a read-only file, or in a missing or unwritable directory.
   explicit OutputFile(std::string path);
   OutputFile(const OutputFile&) = delete;
   OutputFile& operator=(const OutputFile&) = delete;
@@ -21,14 +25,24 @@ class OutputFile {
 
   /// Writes all of `data`; throws Error (e.g. disk full) naming the path.
   void write(std::string_view data);
-  /// Flushes, fsyncs and renames the temporary file to the target path.
+  /// Flushes, fsyncs and renames the temporary file to the target path
+  /// (a direct output has nothing to commit).
   void commit();
 
   const std::string& path() const { return path_; }
+  /// Whether the output is written in place (a device, FIFO, socket or
+  /// standard output), so that a failed run cannot take back what it wrote.
+  bool direct() const { return temp_path_.empty(); }
 
  private:
+  enum class Kind { file, standard_output, direct, socket };
+  void open_direct();
+
   std::string path_;
-  std::string temp_path_;
+  std::string target_;       // the file the temporary replaces
+  std::string temp_path_;    // empty for a direct output
+  std::string direct_path_;  // a FIFO or socket opened at the first write
+  Kind kind_ = Kind::file;
   int fd_ = -1;
   bool committed_ = false;
 };
