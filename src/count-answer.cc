@@ -218,18 +218,16 @@ CountAnswer answer(Totals& totals, const AnswerRequest& request, int jobs, const
       external = std::make_unique<ExternalSort>(totals.temp_dir(), totals.record_bytes(),
                                                 totals.budget().task / 3, request.min_count);
     }
-    totals.visit(
-        [&](const FreqShard& shard) {
-          words.add(shard);
-          top.add(shard);
-          if (request.summary) {
-            u128 sum = 0;
-            for (const Entry& e : shard.entries()) sum += e.count;
-            summary.add(shard.size(), sum);
-          }
-          if (external) external->add(shard);
-        },
-        external != nullptr);
+    totals.visit([&](const FreqShard& shard) {
+      words.add(shard);
+      top.add(shard);
+      if (request.summary) {
+        u128 sum = 0;
+        for (const Entry& e : shard.entries()) sum += e.count;
+        summary.add(shard.size(), sum);
+      }
+      if (external) external->add(shard);
+    });
     if (external) {
       external->write(sorted->file, sorted->layout, jobs);
       out.sort_spill = external->stats();

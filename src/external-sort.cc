@@ -42,7 +42,13 @@ void ExternalSort::add(const FreqShard& partition) {
   for (const Entry& e : partition.entries())
     if (e.count >= min_count_) sorted.push_back(&e);
   sort_by_key(sorted);
-  if (!split_) choose_splitters(sorted);
+  {
+    // The first partition with rows to get here sets the splitters; the
+    // others wait for them.
+    std::lock_guard lock(split_mutex_);
+    if (sorted.empty()) return;
+    if (!split_) choose_splitters(sorted);
+  }
 
   std::string block;
   size_t i = 0;

@@ -49,7 +49,7 @@ void OrderedRun::add(std::string_view key, u64 count, u64 volumes) {
     if (key == last) {
       char* rec = data_.data() + last_;
       u64 c = load_u64(rec + 8), v = load_u64(rec + 16);
-      overflowed_ |= !add_count(c, count);
+      add_count(c, count);  // a saturated total stays COUNT_OVERFLOW, which the merge reports
       add_count(v, volumes);
       store_u64(rec + 8, c);
       store_u64(rec + 16, v);
@@ -60,7 +60,6 @@ void OrderedRun::add(std::string_view key, u64 count, u64 volumes) {
   last_ = size_;
   encode_flat_record(reserve(flat_record_size(key.size())), {key, 0, count, volumes});
   records_++;
-  if (count == COUNT_OVERFLOW) overflowed_ = true;
 }
 
 void OrderedRun::finish() {
@@ -77,7 +76,6 @@ void OrderedRun::finish() {
     sorted.reserve(size_);
     sorted.size_ = 0;
     for (const FlatEntry& e : entries) sorted.add(e.key, e.count, e.volumes);
-    sorted.overflowed_ |= overflowed_;
     *this = std::move(sorted);
   }
   index_.clear();

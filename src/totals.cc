@@ -195,26 +195,25 @@ Totals::Totals(Totals&&) noexcept = default;
 Totals& Totals::operator=(Totals&&) noexcept = default;
 Totals::~Totals() = default;
 
-void Totals::visit(const std::function<void(const FreqShard&)>& f, bool first_alone) {
+void Totals::visit(const std::function<void(const FreqShard&)>& f) {
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism, jobs_);
-  int first = first_alone ? 1 : 0;
   if (in_memory()) {
     if (table_.empty()) return;
     OverflowWatch overflow;
-    auto one = [&](int s) {
-      overflow.check(table_.shard(s));
-      if (table_.shard(s).size() > 0) f(table_.shard(s));
-    };
-    if (first_alone) one(0);
-    tbb::parallel_for(first, FreqTable::NUM_SHARDS, one, tbb::simple_partitioner());
+    tbb::parallel_for(
+        0, FreqTable::NUM_SHARDS,
+        [&](int s) {
+          overflow.check(table_.shard(s));
+          if (table_.shard(s).size() > 0) f(table_.shard(s));
+        },
+        tbb::simple_partitioner());
     overflow.throw_if_any();
     return;
   }
   if (ordered_) return visit_ordered(f);
   Finalizer fin{*store_, f};
-  if (first_alone) fin.shard(0);
   tbb::parallel_for(
-      first, FreqTable::NUM_SHARDS, [&](int s) { fin.shard(s); }, tbb::simple_partitioner());
+      0, FreqTable::NUM_SHARDS, [&](int s) { fin.shard(s); }, tbb::simple_partitioner());
   max_level_ = fin.disk_level;
   fin.overflow.throw_if_any();
 }

@@ -2,8 +2,8 @@
 // partitioned totals, totals.h).
 //
 // Each partition's table is sorted on its own and cut into key ranges at
-// splitters taken from the first partition: partitions are by hash, so any
-// one is a uniform sample of all the keys, and its quantiles cut every
+// splitters taken from the first partition with rows: partitions are by hash,
+// so any one is a uniform sample of all the keys, and its quantiles cut every
 // other partition into near-equal ranges too. Each cut is written to a
 // spill file as a piece of record blocks (record-block.h). The output then
 // takes range after range: the range's pieces, one from each partition, are
@@ -30,9 +30,8 @@ class ExternalSort {
   /// may hold about `range_bytes`. Rows below `min_count` are left out.
   ExternalSort(std::string temp_dir, i64 record_bytes, i64 range_bytes, u64 min_count);
 
-  /// Sorts the entries of one partition and writes a piece of each range.
-  /// Thread-safe, but the first call must end before any other begins: it
-  /// sets the splitters.
+  /// Sorts the entries of one partition and writes a piece of each range;
+  /// thread-safe. The first call with rows sets the splitters from its keys.
   void add(const FreqShard& partition);
 
   /// Writes every row, in key order, merging `jobs` ranges at a time.
@@ -56,6 +55,7 @@ class ExternalSort {
   i64 record_bytes_;
   i64 range_bytes_;
   u64 min_count_;
+  std::mutex split_mutex_;
   bool split_ = false;
   std::vector<std::string> splitters_;  // range r holds keys in [splitters_[r-1], splitters_[r])
   std::vector<std::unique_ptr<Range>> ranges_;

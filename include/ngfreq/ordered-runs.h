@@ -45,8 +45,6 @@ class OrderedRun {
 
   i64 records() const { return records_; }
   i64 bytes() const { return size_; }
-  bool sorted() const { return sorted_; }
-  bool overflowed() const { return overflowed_; }
   /// The flat records (hash 0), in key order once finished; empty once
   /// spilled.
   std::string_view data() const { return {data_.data(), size_t(size_)}; }
@@ -80,7 +78,6 @@ class OrderedRun {
   i64 last_ = -1;  // offset of the last record
   i64 records_ = 0;
   bool sorted_ = true;
-  bool overflowed_ = false;
   std::vector<i64> index_;
   std::vector<BlockRef> blocks_;         // once spilled
   std::vector<std::string> first_keys_;  // of each block

@@ -53,10 +53,8 @@ class Totals {
   /// thread-safe, and must not start oneTBB work of its own (a thread
   /// waiting for it could start another partition's task and pass the
   /// memory budget). Partitioned totals are consumed: visit them once.
-  /// With `first_alone`, the first partition's visit ends before any other
-  /// begins (an external sort takes its splitters from it). Throws Error
-  /// after the last visit if some total overflowed 64 bits.
-  void visit(const std::function<void(const FreqShard&)>& f, bool first_alone = false);
+  /// Throws Error after the last visit if some total overflowed 64 bits.
+  void visit(const std::function<void(const FreqShard&)>& f);
 
   /// Bytes of the records behind partitioned totals (keys repeated across
   /// flushes counted again): what sizes an external sort.
