@@ -2,8 +2,10 @@
 #include "ngfreq/count.h"
 
 #include <fmt/format.h>
+#include <sched.h>
 
 #include <chrono>
+#include <fstream>
 #include <thread>
 
 #include "ngfreq/count-job.h"
@@ -11,7 +13,25 @@
 
 namespace ngfreq {
 
-int default_jobs() { return std::max(1u, std::thread::hardware_concurrency()); }
+// The CPUs this process may run on (its affinity mask), lowered to its
+// cgroup's CPU quota when one is set: a container limited to 2 CPUs often
+// sees all of the host's, and a worker a visible CPU would oversubscribe it.
+int default_jobs() {
+  cpu_set_t set;
+  int cpus = sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set)
+                                                         : int(std::thread::hardware_concurrency());
+  std::ifstream in("/sys/fs/cgroup/cpu.max");
+  std::string quota;
+  i64 period = 0;
+  if (in >> quota >> period && quota != "max" && period > 0) {
+    try {
+      i64 limited = (std::stoll(quota) + period - 1) / period;
+      if (limited >= 1) cpus = std::min<i64>(cpus, limited);
+    } catch (...) {
+    }
+  }
+  return std::max(1, cpus);
+}
 
 int usable_jobs(int requested) {
   return requested <= 0 ? default_jobs() : std::min(requested, MAX_JOBS_PER_CORE * default_jobs());
