@@ -1,7 +1,9 @@
 #include "ngfreq/common.h"
 
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
@@ -30,6 +32,15 @@ std::string errno_string() {
     text += fmt::format(" (the open files limit, ulimit -n, is {})", lim.rlim_cur);
   errno = e;
   return text;
+}
+
+std::string read_system_file(const char* path) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return "";
+  char buf[256];
+  ssize_t n = read(fd, buf, sizeof buf);
+  close(fd);
+  return n > 0 ? std::string(buf, n) : "";
 }
 
 }  // namespace ngfreq

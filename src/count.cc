@@ -5,7 +5,7 @@
 #include <sched.h>
 
 #include <chrono>
-#include <fstream>
+#include <cstdio>
 #include <thread>
 
 #include "ngfreq/count-job.h"
@@ -20,16 +20,11 @@ int default_jobs() {
   cpu_set_t set;
   int cpus = sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set)
                                                          : int(std::thread::hardware_concurrency());
-  std::ifstream in("/sys/fs/cgroup/cpu.max");
-  std::string quota;
-  i64 period = 0;
-  if (in >> quota >> period && quota != "max" && period > 0) {
-    try {
-      i64 limited = (std::stoll(quota) + period - 1) / period;
-      if (limited >= 1) cpus = std::min<i64>(cpus, limited);
-    } catch (...) {
-    }
-  }
+  // cpu.max reads "QUOTA PERIOD", or "max PERIOD" when there is no quota.
+  long long quota = 0, period = 0;
+  std::string cpu_max = read_system_file("/sys/fs/cgroup/cpu.max");
+  if (std::sscanf(cpu_max.c_str(), "%lld %lld", &quota, &period) == 2 && quota > 0 && period > 0)
+    cpus = std::min<i64>(cpus, std::max<i64>(1, (quota + period - 1) / period));
   return std::max(1, cpus);
 }
 

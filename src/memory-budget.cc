@@ -22,7 +22,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <fstream>
 #include <string>
 
 namespace ngfreq {
@@ -44,9 +43,8 @@ constexpr i64 FLUSH_BYTES_A_KEY = 64;
 
 // The memory cgroup v2 limit of this process, or 0 when there is none.
 i64 cgroup_memory_limit() {
-  std::ifstream in("/sys/fs/cgroup/memory.max");
-  std::string value;
-  if (!(in >> value) || value == "max") return 0;
+  std::string value = read_system_file("/sys/fs/cgroup/memory.max");
+  if (value.empty() || value.starts_with("max")) return 0;
   try {
     return std::stoll(value);
   } catch (...) {

@@ -47,4 +47,8 @@ inline i64 now_ns() {
 /// The error message of the current errno, as strerror gives it.
 std::string errno_string();
 
+/// The first bytes of a small system file (/sys, /proc), or "" if it cannot
+/// be read. Plain open and read: it must work with no descriptor to spare.
+std::string read_system_file(const char* path);
+
 }  // namespace ngfreq
