@@ -155,10 +155,12 @@ fi
 # error naming the limit, never a crash.
 "$NGFREQ" count --ngram 3 -o want.t3 t.txt
 limits=("-n 6" "-n 20" "-v 100000" "-v 400000")
-# A sanitizer's shadow memory cannot live under an address space limit.
+# A sanitizer's shadow memory cannot live under an address space limit,
+# and its checks misfire once every descriptor is taken (UBSan's vptr check
+# reports objects it cannot read): the release build checks those limits.
 if ldd "$NGFREQ" | grep -q 'libasan\|libtsan'; then
-  echo "note: a sanitizer build: the ulimit -v cases are not checked"
-  limits=("-n 6" "-n 20")
+  echo "note: a sanitizer build: the ulimit -v and ulimit -n 6 cases are not checked"
+  limits=("-n 20")
 fi
 for limit in "${limits[@]}"; do
   for e in thread process; do
