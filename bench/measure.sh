@@ -29,7 +29,7 @@ report() {
   mbps=$(awk -v b="$bytes" -v s="$median" 'BEGIN {printf "%.0f", (s > 0 ? b / s / 1e6 : 0)}')
   local rss_mb=$(( rss / 1024 ))
   printf '%-46s %4s %8.2f s %7s MB/s %6s MB RSS\n' "$name" "$jobs" "$median" "$mbps" "$rss_mb"
-  echo "$name,\"$*\",$jobs,$median,$min,$max,$mbps,$rss_mb" >> "$csv"
+  echo "\"$name\",\"$*\",$jobs,$median,$min,$max,$mbps,$rss_mb" >> "$csv"
 }
 
 # measure NAME JOBS COMMAND...: one warm-up, then $repeat timed runs.

@@ -52,9 +52,19 @@ class TopRows {
 
   void add(const FreqShard& shard) {
     if (!wanted()) return;
-    std::vector<RowView> rows;
+    // Pointers first: a shard of a high-cardinality count holds hundreds of
+    // thousands of entries, and only k of them become rows.
+    std::vector<const Entry*> best;
     for (const Entry& e : shard.entries())
-      if (candidate(e.count)) rows.push_back({e.key_view(), e.count, e.volumes});
+      if (candidate(e.count)) best.push_back(&e);
+    if (i64(best.size()) > k_) {
+      std::nth_element(best.begin(), best.begin() + k_, best.end(), [](const Entry* a, const Entry* b) {
+        return rank_less(RowView{a->key_view(), a->count, 0}, RowView{b->key_view(), b->count, 0});
+      });
+      best.resize(k_);
+    }
+    std::vector<RowView> rows;
+    for (const Entry* e : best) rows.push_back({e->key_view(), e->count, e->volumes});
     add(rows);
   }
 

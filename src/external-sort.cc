@@ -50,28 +50,44 @@ void ExternalSort::add(const FreqShard& partition) {
     if (!split_) choose_splitters(sorted);
   }
 
-  std::string block;
+  // Every row of the partition in the flat format (hash 0: nothing hashes
+  // a sorted row again, and 8 random bytes a record would cost LZ4 a third
+  // of its ratio), cut into blocks per range, written with one call.
+  struct Span {
+    size_t begin, end;
+    i64 count;
+    size_t range;
+  };
+  std::string records;
+  std::vector<Span> spans;
   size_t i = 0;
   for (size_t r = 0; r < ranges_.size() && i < sorted.size(); r++) {
-    Piece piece;
-    i64 count = 0;
-    auto write_block = [&] {
-      piece.push_back(file_.write(block, count));
-      block.clear();
-      count = 0;
-    };
+    Span span{records.size(), 0, 0, r};
     for (; i < sorted.size() && (r == splitters_.size() || sorted[i]->key_view() < splitters_[r]); i++) {
       const Entry& e = *sorted[i];
-      size_t at = block.size();
-      block.resize(at + flat_record_size(e.key_len));
-      // Hash 0: nothing hashes a sorted row again, and 8 random bytes a
-      // record would cost LZ4 a third of its ratio.
-      encode_flat_record(block.data() + at, {e.key_view(), 0, e.count, e.volumes});
-      count++;
-      if (i64(block.size()) >= PIECE_BLOCK_BYTES) write_block();
+      size_t at = records.size();
+      records.resize(at + flat_record_size(e.key_len));
+      encode_flat_record(records.data() + at, {e.key_view(), 0, e.count, e.volumes});
+      span.count++;
+      if (i64(records.size() - span.begin) >= PIECE_BLOCK_BYTES) {
+        span.end = records.size();
+        spans.push_back(span);
+        span = {records.size(), 0, 0, r};
+      }
     }
-    if (count > 0) write_block();
-    if (piece.empty()) continue;
+    if (span.count > 0) {
+      span.end = records.size();
+      spans.push_back(span);
+    }
+  }
+  std::vector<SpillFile::Pending> blocks;
+  for (const Span& b : spans)
+    blocks.push_back({std::string_view(records).substr(b.begin, b.end - b.begin), b.count});
+  std::vector<BlockRef> refs = file_.write_many(blocks);
+  for (size_t b = 0; b < refs.size();) {
+    size_t r = spans[b].range;
+    Piece piece;
+    for (; b < refs.size() && spans[b].range == r; b++) piece.push_back(refs[b]);
     std::lock_guard lock(ranges_[r]->mutex);
     ranges_[r]->pieces.push_back(std::move(piece));
   }
@@ -83,8 +99,9 @@ std::string ExternalSort::merge_range(Range& range, const RowLayout& layout) {
   for (size_t p = 0; p < range.pieces.size(); p++) {
     RecordCursor& c = cursors[p];
     for (const BlockRef& b : range.pieces[p]) {
+      // Not released block by block: a punched hole a block cost as much as
+      // compressing it, and the file goes as a whole when the output is done.
       file_.read(b, c.storage);
-      file_.release(b);
       rows += b.records;
     }
     c.start(c.storage);

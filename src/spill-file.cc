@@ -77,13 +77,25 @@ int SpillFile::fd() {
 }
 
 BlockRef SpillFile::write(std::string_view records, i64 count) {
-  thread_local std::string block;
-  block.clear();
-  encode_block(records, count, block);
+  Pending one{records, count};
+  return write_many(std::span(&one, 1)).front();
+}
+
+std::vector<BlockRef> SpillFile::write_many(std::span<const Pending> blocks) {
+  thread_local std::string buffer;
+  buffer.clear();
+  std::vector<BlockRef> refs;
+  i64 raw = 0;
+  for (const Pending& b : blocks) {
+    size_t at = buffer.size();
+    encode_block(b.records, b.count, buffer);
+    refs.push_back({i64(at), u32(buffer.size() - at), u32(b.records.size()), u32(b.count)});
+    raw += b.records.size();
+  }
   int file = fd();
-  i64 offset = end_.fetch_add(block.size(), std::memory_order_relaxed);
-  const char* p = block.data();
-  i64 left = block.size(), at = offset;
+  i64 offset = end_.fetch_add(buffer.size(), std::memory_order_relaxed);
+  const char* p = buffer.data();
+  i64 left = buffer.size(), at = offset;
   while (left > 0) {
     ssize_t n = pwrite(file, p, left, at);
     if (n < 0 && errno == EINTR) continue;
@@ -98,12 +110,13 @@ BlockRef SpillFile::write(std::string_view records, i64 count) {
     left -= n;
     at += n;
   }
-  update_max(peak_, held_.fetch_add(block.size(), std::memory_order_relaxed) + i64(block.size()));
-  update_max(process_peak,
-             process_held.fetch_add(block.size(), std::memory_order_relaxed) + i64(block.size()));
-  raw_.fetch_add(records.size(), std::memory_order_relaxed);
-  blocks_.fetch_add(1, std::memory_order_relaxed);
-  return {offset, u32(block.size()), u32(records.size()), u32(count)};
+  for (BlockRef& r : refs) r.offset += offset;
+  i64 bytes = buffer.size();
+  update_max(peak_, held_.fetch_add(bytes, std::memory_order_relaxed) + bytes);
+  update_max(process_peak, process_held.fetch_add(bytes, std::memory_order_relaxed) + bytes);
+  raw_.fetch_add(raw, std::memory_order_relaxed);
+  blocks_.fetch_add(blocks.size(), std::memory_order_relaxed);
+  return refs;
 }
 
 void SpillFile::read(const BlockRef& ref, std::string& out) const {

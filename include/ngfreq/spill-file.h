@@ -16,8 +16,10 @@
 
 #include <atomic>
 #include <mutex>
+#include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "ngfreq/common.h"
 #include "ngfreq/record-block.h"
@@ -52,6 +54,16 @@ class SpillFile {
   /// Compresses `records` (`count` flat records) into a block and appends
   /// it; thread-safe. Throws Error naming the directory on a full disk.
   BlockRef write(std::string_view records, i64 count);
+
+  /// Records of one block to come, for write_many().
+  struct Pending {
+    std::string_view records;
+    i64 count;
+  };
+  /// Writes several blocks with one system call, side by side; their
+  /// references in the same order. For many small blocks (the pieces of an
+  /// external sort) a write a block cost more than their compression.
+  std::vector<BlockRef> write_many(std::span<const Pending> blocks);
 
   /// Appends the records of block `ref` to `out`; thread-safe.
   void read(const BlockRef& ref, std::string& out) const;
