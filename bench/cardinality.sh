@@ -72,6 +72,7 @@ for c in $cases; do
       [ -f "$big_text" ] || "$ngfreq" generate -f text --size 1200M --seed 11 -o "$big_text"
       [ -f "$g2" ] || "$ngfreq" generate --n 2 --size 3600M --seed 13 -o "$g2"
       saved_repeat=$repeat repeat=${SPILL_REPEAT:-1}
+      echo "-- spill case: $repeat round(s) each, after a warm-up"
       # same_with_limit NAME CMD FILE: CMD with and without --memory-limit
       # 1G gives the same bytes.
       same_with_limit() {
