@@ -159,7 +159,7 @@ part_bytes=3000000
 # A sanitizer's shadow memory cannot live under an address space limit,
 # and its checks misfire once every descriptor is taken (UBSan's vptr check
 # reports objects it cannot read): the release build checks those limits.
-if ldd "$NGFREQ" | grep -q 'libasan\|libtsan'; then
+if [ "${NGFREQ_SANITIZER:-none}" != none ]; then
   echo "note: a sanitizer build: the ulimit -v and ulimit -n 6 cases are not checked"
   limits=("-n 20")
   part_bytes=300000  # a partition a byte: ThreadSanitizer's own allocator runs out on 3 MB
