@@ -116,8 +116,23 @@ void fold_case(std::string_view ngram, std::string& out) {
   });
 }
 
+bool KeySink::filter_keeps(std::string_view ngram) {
+  if (filtered_any_ && ngram == filtered_ngram_) return filtered_kept_;
+  std::string_view key = ngram;
+  if (opts_.ignore_case) {
+    key_.clear();
+    fold_case(ngram, key_);
+    key = key_;
+  }
+  filtered_ngram_.assign(ngram);
+  filtered_kept_ = opts_.only->keeps(key);
+  filtered_any_ = true;
+  return filtered_kept_;
+}
+
 void KeySink::add_transformed(std::string_view ngram, i64 year, u64 count, u64 volumes) {
   if (opts_.tags != TagFilter::keep && has_tagged_token(ngram) != (opts_.tags == TagFilter::only)) return;
+  if (opts_.only && !filter_keeps(ngram)) return;
   std::string_view key = ngram;
   if (opts_.ignore_case || opts_.by_year) {
     key_.clear();

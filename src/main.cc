@@ -14,6 +14,8 @@
 #include <map>
 #include <optional>
 
+#include "cli/input-options.h"
+#include "cli/series.h"
 #include "ngfreq/amdahl.h"
 #include "ngfreq/count-answer.h"
 #include "ngfreq/count.h"
@@ -26,39 +28,9 @@
 #include "ngfreq/sweep.h"
 
 using namespace ngfreq;
+using namespace ngfreq::cli;
 
 namespace {
-
-// "64M", "1g", "4096", "2KiB" -> bytes.
-i64 parse_size(const std::string& text, const std::string& option) {
-  size_t pos = 0;
-  u64 value = 0;
-  try {
-    value = std::stoull(text, &pos);
-  } catch (...) {
-    throw UsageError(fmt::format("{}: '{}' is not a size (e.g. 4096, 64K, 32M, 1G)", option, text));
-  }
-  std::string suffix = text.substr(pos);
-  for (char& c : suffix) c = char(std::toupper(u8(c)));
-  static const std::map<std::string, u64> units = {{"", 1},
-                                                   {"B", 1},
-                                                   {"K", 1ull << 10},
-                                                   {"KB", 1ull << 10},
-                                                   {"KIB", 1ull << 10},
-                                                   {"M", 1ull << 20},
-                                                   {"MB", 1ull << 20},
-                                                   {"MIB", 1ull << 20},
-                                                   {"G", 1ull << 30},
-                                                   {"GB", 1ull << 30},
-                                                   {"GIB", 1ull << 30},
-                                                   {"T", 1ull << 40},
-                                                   {"TB", 1ull << 40},
-                                                   {"TIB", 1ull << 40}};
-  auto unit = units.find(suffix);
-  if (unit == units.end() || value == 0 || value > (u64(1) << 62) / unit->second)
-    throw UsageError(fmt::format("{}: '{}' is not a size (e.g. 4096, 64K, 32M, 1G)", option, text));
-  return i64(value * unit->second);
-}
 
 // What limited memory, for the out-of-memory message: ulimit -v when set.
 std::string address_space_note() {
@@ -86,36 +58,21 @@ void install_signal_handlers() {
   signal(SIGXFSZ, SIG_IGN);
 }
 
-struct CountCli {
-  CountOptions opts;
+struct CountCli : InputCli {
   std::vector<std::string> words;
   i64 top = 0;
   std::string output;
   bool volumes = false;
-  bool stats = false;
-  std::string executor = "thread";
   std::string reduce = "auto";
-  std::string progress = "auto";
-  std::string inflater = "auto";
-  std::string on_error = "fail";
-  std::string format = "auto";
   std::string tokenizer = "whitespace";
-  std::string tags = "keep";
   std::string output_format = "tsv";
   u64 min_count = 0;
-  std::string partition_size;
-  std::string memory_limit;
-  i64 since = 0, until = 0;
 };
 
 void add_count_command(CLI::App& app, CountCli& c) {
   CLI::App* cmd =
       app.add_subcommand("count", "Count n-gram totals in Google Books files (v1, v2, v3) or plain text");
-  cmd->add_option("inputs", c.opts.inputs, "Files (plain or gzip), directories, or - for stdin")->required();
-  cmd->add_option("-f,--format", c.format,
-                  "auto (each file's from its first line), v1 (2009), v2 (2012), v3 (2020) or text")
-      ->check(CLI::IsMember({"auto", "v1", "v2", "v3", "text"}))
-      ->capture_default_str();
+  add_input_options(cmd, c);
   cmd->add_option("--tokenizer", c.tokenizer,
                   "Text: whitespace (split as Python's bytes.split()) or word (runs of Unicode letters, "
                   "digits and apostrophes)")
@@ -123,13 +80,6 @@ void add_count_command(CLI::App& app, CountCli& c) {
       ->capture_default_str();
   cmd->add_option("--ngram", c.opts.ngram, "Text: count runs of N consecutive words within a line")
       ->check(CLI::Range(1, 100))
-      ->capture_default_str();
-  cmd->add_flag("--ignore-case", c.opts.keys.ignore_case,
-                "Merge case variants (Unicode case folding; tag suffixes kept)");
-  cmd->add_option("--tags", c.tags,
-                  "POS tags: keep every entry, drop entries with a tagged token (Aardvark_NOUN) or a "
-                  "placeholder (_NOUN_, _START_), or only those")
-      ->check(CLI::IsMember({"keep", "drop", "only"}))
       ->capture_default_str();
   cmd->add_flag("--by-year", c.opts.keys.by_year, "Totals per n-gram and year: rows ngram, year, total");
   cmd->add_option("-w,--word", c.words, "Print the total of this n-gram (repeatable)");
@@ -142,18 +92,6 @@ void add_count_command(CLI::App& app, CountCli& c) {
       ->check(CLI::IsMember({"tsv", "csv", "jsonl"}))
       ->capture_default_str();
   cmd->add_flag("--volumes", c.volumes, "Add the volume_count total as a column");
-  cmd->add_option("--since", c.since, "Count only years >= YEAR");
-  cmd->add_option("--until", c.until, "Count only years <= YEAR");
-  cmd->add_option("-e,--executor", c.executor, "serial, thread or process")
-      ->check(CLI::IsMember({"serial", "thread", "process"}))
-      ->capture_default_str();
-  cmd->add_option("--retries", c.opts.retries, "Process executor: retries of a task whose worker died")
-      ->check(CLI::Range(0, 1000))
-      ->capture_default_str();
-  cmd->add_option("-j,--jobs", c.opts.jobs, "Workers (default: all cores)")->check(CLI::Range(1, 4096));
-  cmd->add_option("-p,--partition-size", c.partition_size,
-                  "Bytes a partition, with K/M/G suffixes (default: input size / (8 x jobs), "
-                  "clamped to 1M..32M, 1M..16M for gzip and pipes)");
   cmd->add_option("--reduce", c.reduce,
                   "partitioned (cache-sized tables flushed into hash partitions, summed a partition at a "
                   "time), ordered (keys kept in input order and merged: -o of sorted files), tree (merge "
@@ -164,57 +102,19 @@ void add_count_command(CLI::App& app, CountCli& c) {
   cmd->add_option("--fan-in", c.opts.fan_in,
                   "Tables a tree merge takes at once (default: 2, or 8 with -e process)")
       ->check(CLI::Range(2, 1024));
-  cmd->add_option("--progress", c.progress, "auto (bar on a terminal), bar, plain or none")
-      ->check(CLI::IsMember({"auto", "bar", "plain", "none"}))
-      ->capture_default_str();
-  cmd->add_option("--on-error", c.on_error,
-                  "fail: a malformed line stops the run (exit 1); skip: leave malformed lines out, "
-                  "report how many and the first five")
-      ->check(CLI::IsMember({"fail", "skip"}))
-      ->capture_default_str();
-  cmd->add_option(
-      "--memory-limit", c.memory_limit,
-      fmt::format("Bytes the count's tables may take, with K/M/G suffixes (default: {}% of memory); "
-                  "past it, hash partitions spill to --temp-dir",
-                  DEFAULT_MEMORY_PERCENT));
-  cmd->add_option("--temp-dir", c.opts.temp_dir, "Directory for spill files (default: $TMPDIR, else /tmp)");
-  cmd->add_flag("--stats", c.stats, "Print phase times, sizes and peak memory to stderr");
-  cmd->add_option("--inflater", c.inflater, "gzip implementation: auto, isal or zlib")
-      ->check(CLI::IsMember({"auto", "isal", "zlib"}))
-      ->group("");  // hidden: for benchmarks and tests
-}
-
-// --on-error skip: how many lines were left out, and where the first were.
-void report_skipped_lines(const SkippedLines& s) {
-  if (s.count == 0) return;
-  fmt::print(stderr, "ngfreq: warning: skipped {} malformed line{} (--on-error skip){}\n", s.count,
-             s.count == 1 ? "" : "s",
-             s.count > i64(s.first.size()) ? fmt::format(", the first {}:", s.first.size()) : ":");
-  for (const std::string& where : s.first) fmt::print(stderr, "  {}\n", where);
 }
 
 void run_count_command(CLI::App& cmd, CountCli& c) {
   auto start = std::chrono::steady_clock::now();
   CountOptions& o = c.opts;
-  o.executor = c.executor == "serial"    ? ExecutorKind::serial
-               : c.executor == "process" ? ExecutorKind::process
-                                         : ExecutorKind::thread;
   o.reduce = parse_reduce(c.reduce);
-  o.progress = c.progress == "bar"     ? ProgressMode::bar
-               : c.progress == "plain" ? ProgressMode::plain
-               : c.progress == "none"  ? ProgressMode::none
-                                       : ProgressMode::automatic;
-  o.inflater = c.inflater == "isal"   ? Inflater::isal
-               : c.inflater == "zlib" ? Inflater::zlib
-                                      : Inflater::automatic;
-  o.on_error = c.on_error == "skip" ? OnError::skip : OnError::fail;
-  o.format = c.format == "v1"     ? Format::v1
-             : c.format == "v2"   ? Format::v2
-             : c.format == "v3"   ? Format::v3
-             : c.format == "text" ? Format::text
-                                  : Format::automatic;
+  if (!c.memory_limit.empty() && (o.reduce == ReduceMode::tree || o.reduce == ReduceMode::serial))
+    throw UsageError(
+        fmt::format("--memory-limit applies to --reduce partitioned (auto); --reduce {} keeps "
+                    "whole tables in memory",
+                    c.reduce));
+  resolve_input_options(cmd, c);
   o.tokenizer = c.tokenizer == "word" ? Tokenizer::word : Tokenizer::whitespace;
-  o.keys.tags = c.tags == "drop" ? TagFilter::drop : c.tags == "only" ? TagFilter::only : TagFilter::keep;
   bool explicit_tsv = o.format != Format::automatic && o.format != Format::text;
   if (explicit_tsv && (cmd.count("--ngram") || cmd.count("--tokenizer")))
     throw UsageError(fmt::format("--ngram and --tokenizer apply to text, not to -f {}", c.format));
@@ -226,18 +126,6 @@ void run_count_command(CLI::App& cmd, CountCli& c) {
                    : c.output_format == "jsonl" ? RowFormat::jsonl
                                                 : RowFormat::tsv,
                    o.keys.by_year, c.volumes};
-  if (!c.partition_size.empty()) o.partition_size = parse_size(c.partition_size, "--partition-size");
-  if (!c.memory_limit.empty()) {
-    if (o.reduce == ReduceMode::tree || o.reduce == ReduceMode::serial)
-      throw UsageError(
-          fmt::format("--memory-limit applies to --reduce partitioned (auto); --reduce {} keeps "
-                      "whole tables in memory",
-                      c.reduce));
-    o.memory_limit = parse_size(c.memory_limit, "--memory-limit");
-  }
-  if (!o.temp_dir.empty()) check_temp_dir(o.temp_dir);
-  if (cmd.count("--since")) o.years.since = c.since;
-  if (cmd.count("--until")) o.years.until = c.until;
 
   // Open the output before counting, so a bad path fails in a second, not
   // after an hour of work.
@@ -245,10 +133,7 @@ void run_count_command(CLI::App& cmd, CountCli& c) {
   if (!c.output.empty()) out = std::make_unique<OutputFile>(c.output);
 
   o.will_sort = out != nullptr;
-  if (o.jobs > usable_jobs(o.jobs))
-    fmt::print(stderr,
-               "ngfreq: warning: -j {} is more than {} jobs a core on this {}-core machine: using {}\n",
-               o.jobs, MAX_JOBS_PER_CORE, default_jobs(), usable_jobs(o.jobs));
+  warn_if_too_many_jobs(o.jobs);
   CountResult result = run_count(o);
   auto output_start = std::chrono::steady_clock::now();
 
@@ -713,6 +598,8 @@ int main(int argc, char** argv) {
   CountCli count_cli;
   GenerateCli generate_cli;
   add_count_command(app, count_cli);
+  SeriesCli series_cli;
+  add_series_command(app, series_cli);
   add_generate_command(app, generate_cli);
   TuneCli tune_cli;
   BenchCli bench_cli;
@@ -732,6 +619,8 @@ int main(int argc, char** argv) {
   try {
     if (app.got_subcommand("count"))
       run_count_command(*app.get_subcommand("count"), count_cli);
+    else if (app.got_subcommand("series"))
+      run_series_command(*app.get_subcommand("series"), series_cli);
     else if (app.got_subcommand("generate"))
       run_generate_command(generate_cli);
     else if (app.got_subcommand("tune"))

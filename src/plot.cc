@@ -90,7 +90,9 @@ static void add_panel(std::string& script, const PlotPanel& panel, int index) {
       for (auto [x, y] : l.points) script += fmt::format("{} {}\n", x, y);
       script += "EOD\n";
       plots += fmt::format("{}$p{}_{} using 1:2 with {} title {}", k ? ", " : "", index, k,
-                           l.dashed ? "lines dashtype 2 lc rgb 'gray40'" : "linespoints pointtype 7",
+                           l.dashed               ? "lines dashtype 2 lc rgb 'gray40'"
+                           : l.points.size() > 50 ? "lines linewidth 2"  // a curve, not a sweep
+                                                  : "linespoints pointtype 7",
                            quote(l.title));
     }
   }
@@ -141,9 +143,11 @@ struct TempFile {
 void draw_plot(const Plot& plot) {
   check_plot_path(plot.path);
   int width = 640 * int(std::max<size_t>(plot.panels.size(), 1)), height = 480;
-  std::string terminal = plot.path.ends_with(".svg")
-                             ? fmt::format("svg size {},{} dynamic background rgb 'white'", width, height)
-                             : fmt::format("png size {},{}", width, height);
+  // noenhanced: titles are text as given (ACTOR_NOUN), not markup.
+  std::string terminal =
+      plot.path.ends_with(".svg")
+          ? fmt::format("svg size {},{} dynamic background rgb 'white' noenhanced", width, height)
+          : fmt::format("png size {},{} noenhanced", width, height);
   if (!gnuplot_available()) throw Error("gnuplot not found (apt-get install gnuplot-nox)");
 
   // gnuplot draws into a temporary file; the picture then goes where the

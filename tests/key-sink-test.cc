@@ -23,6 +23,16 @@ Reference sink_all(const KeyOptions& opts, std::initializer_list<std::pair<std::
   return table_contents(t);
 }
 
+KeyOptions key_options(TagFilter tags, bool ignore_case = false, bool by_year = false,
+                       std::shared_ptr<const KeyFilter> only = nullptr) {
+  KeyOptions o;
+  o.tags = tags;
+  o.ignore_case = ignore_case;
+  o.by_year = by_year;
+  o.only = std::move(only);
+  return o;
+}
+
 }  // namespace
 
 TEST(Tags, GoogleTagSuffixesAndPlaceholdersAreTagged) {
@@ -41,11 +51,11 @@ TEST(Tags, DropAndOnlySplitTheEntriesBetweenThem) {
                 {"kill switch_NOUN", 187},
                 {"kill_NOUN switch", 89},
                 {"_START_ kill", 5}};
-  EXPECT_EQ(sink_all({TagFilter::drop}, items), (Reference{{"kill switch", {199, 1}}}));
+  EXPECT_EQ(sink_all(key_options(TagFilter::drop), items), (Reference{{"kill switch", {199, 1}}}));
   EXPECT_EQ(
-      sink_all({TagFilter::only}, items),
+      sink_all(key_options(TagFilter::only), items),
       (Reference{{"kill switch_NOUN", {187, 1}}, {"kill_NOUN switch", {89, 1}}, {"_START_ kill", {5, 1}}}));
-  EXPECT_EQ(sink_all({TagFilter::keep}, items).size(), 4u);
+  EXPECT_EQ(sink_all(key_options(TagFilter::keep), items).size(), 4u);
 }
 
 TEST(IgnoreCase, FoldsUnicodeCaseButNotTags) {
@@ -81,4 +91,43 @@ TEST(ByYear, KeysSortByNgramThenYear) {
   EXPECT_EQ(order, (std::vector<std::pair<std::string, i64>>{{"a", 999}, {"a", 2001}, {"ab", 2000}}));
   EXPECT_EQ(all.begin()->second.count, 4u);
   EXPECT_EQ(std::next(all.begin())->second.count, 10u);
+}
+
+TEST(KeyFilter, OnlyTheKeptNgramsAreCountedAfterCaseFolding) {
+  auto filter = std::make_shared<KeyFilter>();
+  filter->keep("kill switch");
+  filter->keep("aardvark");
+  auto items = {std::pair<std::string_view, u64>{"Aardvark", 3},
+                {"Aardvark", 4},  // the same n-gram again: the remembered answer
+                {"aardvark", 5},
+                {"kill switch", 7},
+                {"kill switches", 11},
+                {"Aardvarks", 13}};
+  EXPECT_EQ(sink_all(key_options(TagFilter::keep, false, false, filter), items),
+            (Reference{{"aardvark", {5, 1}}, {"kill switch", {7, 1}}}));
+  EXPECT_EQ(sink_all(key_options(TagFilter::keep, true, false, filter), items),
+            (Reference{{"aardvark", {12, 3}}, {"kill switch", {7, 1}}}));
+  EXPECT_EQ(sink_all(key_options(TagFilter::only, false, false, filter), items).size(), 0u);
+}
+
+TEST(KeyFilter, ByYearKeysOfKeptNgramsOnly) {
+  auto filter = std::make_shared<KeyFilter>();
+  filter->keep("b");
+  FreqTable t;
+  KeyOptions opts = key_options(TagFilter::keep, false, true, filter);
+  KeySink sink(opts, t);
+  sink.add("a", 1900, 1, 1);
+  sink.add("b", 1900, 2, 1);
+  sink.add("b", 1901, 3, 1);
+  sink.add("c", 1901, 4, 1);
+  sink.add("b", 1901, 5, 1);
+  Reference got = table_contents(t);
+  ASSERT_EQ(got.size(), 2u);
+  std::vector<std::pair<std::string, u64>> rows;
+  for (const auto& [key, totals] : got) {
+    auto [ngram, year] = split_year_key(key);
+    EXPECT_EQ(ngram, "b");
+    rows.emplace_back(std::to_string(year), totals.count);
+  }
+  EXPECT_EQ(rows, (std::vector<std::pair<std::string, u64>>{{"1900", 2}, {"1901", 8}}));
 }

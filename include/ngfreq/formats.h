@@ -10,11 +10,13 @@
 // n-grams of every order: the n-gram field of v1-v3 may contain spaces.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
 
 #include "ngfreq/common.h"
 #include "ngfreq/freq-table.h"
+#include "ngfreq/key-filter.h"
 #include "ngfreq/map-outcome.h"
 #include "ngfreq/v2-parser.h"
 
@@ -44,8 +46,11 @@ struct KeyOptions {
   bool ignore_case = false;
   /// Count (n-gram, year) pairs instead of n-grams.
   bool by_year = false;
+  /// When set, only these n-grams (after --tags and --ignore-case) are
+  /// counted. Shared, not copied: every map's options point at one set.
+  std::shared_ptr<const KeyFilter> only;
 
-  bool plain() const { return tags == TagFilter::keep && !ignore_case && !by_year; }
+  bool plain() const { return tags == TagFilter::keep && !ignore_case && !by_year && !only; }
 };
 
 /// Everything a parser needs besides its text.

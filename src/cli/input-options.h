@@ -1,0 +1,42 @@
+// What every subcommand that counts (count, series) takes and does alike:
+// the inputs and how they are read, the executor, the memory limit, --stats.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <string>
+
+#include "ngfreq/count.h"
+
+namespace ngfreq::cli {
+
+/// The shared options as typed; resolve_input_options() turns them into
+/// `opts`.
+struct InputCli {
+  CountOptions opts;
+  bool stats = false;
+  std::string executor = "thread";
+  std::string progress = "auto";
+  std::string inflater = "auto";
+  std::string on_error = "fail";
+  std::string format = "auto";
+  std::string tags = "keep";
+  std::string partition_size;
+  std::string memory_limit;
+  i64 since = 0, until = 0;
+};
+
+/// "64M", "1g", "4096", "2KiB" -> bytes; UsageError naming `option` else.
+i64 parse_size(const std::string& text, const std::string& option);
+
+void add_input_options(CLI::App* cmd, InputCli& c);
+
+/// Sets c.opts from what was typed; throws UsageError.
+void resolve_input_options(const CLI::App& cmd, InputCli& c);
+
+/// Says on stderr when -j asks for more workers than will be started.
+void warn_if_too_many_jobs(int jobs);
+
+/// --on-error skip: how many lines were left out, and where the first were.
+void report_skipped_lines(const SkippedLines& s);
+
+}  // namespace ngfreq::cli
