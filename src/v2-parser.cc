@@ -139,8 +139,14 @@ template <bool V1> MapOutcome map_lines(std::string_view text, const MapOptions&
   bool key_seen = false;  // some line of the key passed the year filter
   bool key_overflow = false;
 
+  // With a key filter (ngfreq series) most keys are not wanted: asked once
+  // a key, so that their lines are parsed (every line is checked) but not
+  // added.
+  const bool filtering = opts.keys.only != nullptr;
+  bool key_wanted = true;
+
   auto flush = [&] {
-    if (key_seen)
+    if (key_seen && key_wanted)
       sink.add(std::string_view(key, key_len), 0, key_overflow ? COUNT_OVERFLOW : key_count, key_volumes);
     key_count = key_volumes = 0;
     key_seen = key_overflow = false;
@@ -168,6 +174,7 @@ template <bool V1> MapOutcome map_lines(std::string_view text, const MapOptions&
         key = p;
         key_len = tab - p;
         p = tab + 1;
+        key_wanted = !filtering || sink.wanted(std::string_view(key, key_len));
       }
     }
 
@@ -221,7 +228,7 @@ template <bool V1> MapOutcome map_lines(std::string_view text, const MapOptions&
     out.lines++;
     if (years.accepts(i64(year))) {
       if (by_year) {
-        sink.add(std::string_view(key, key_len), i64(year), match, volumes);
+        if (key_wanted) sink.add(std::string_view(key, key_len), i64(year), match, volumes);
       } else {
         key_seen = true;
         key_overflow |= !add_count(key_count, match);

@@ -207,6 +207,7 @@ MapOutcome map_v3(std::string_view text, const MapOptions& opts, FreqTable& tabl
     }
     out.lines++;
     std::string_view ngram(line, tab - line);
+    if (opts.keys.only && !sink.wanted(ngram)) continue;  // ngfreq series: not a query's
     for (const Triple& t : triples) sink.add(ngram, t.year, t.match, t.volumes);
     if (totals.seen)
       sink.add(ngram, 0, totals.overflowed() ? COUNT_OVERFLOW : totals.count, totals.saturated_volumes());

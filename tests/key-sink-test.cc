@@ -131,3 +131,18 @@ TEST(KeyFilter, ByYearKeysOfKeptNgramsOnly) {
   }
   EXPECT_EQ(rows, (std::vector<std::pair<std::string, u64>>{{"1900", 2}, {"1901", 8}}));
 }
+
+TEST(KeyFilter, WantedSaysWhatAddWouldCount) {
+  auto filter = std::make_shared<KeyFilter>();
+  filter->keep("kill switch");
+  filter->keep("kill_NOUN switch");
+  FreqTable t;
+  KeyOptions opts = key_options(TagFilter::drop, false, true, filter);
+  KeySink sink(opts, t);
+  EXPECT_TRUE(sink.wanted("kill switch"));
+  EXPECT_FALSE(sink.wanted("kill_NOUN switch"));  // dropped by --tags
+  EXPECT_FALSE(sink.wanted("kill switches"));
+  KeyOptions plain_opts;
+  KeySink plain(plain_opts, t);
+  EXPECT_TRUE(plain.wanted("anything"));
+}

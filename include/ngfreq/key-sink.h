@@ -34,6 +34,15 @@ class KeySink {
  public:
   KeySink(const KeyOptions& opts, FreqTable& table) : opts_(opts), table_(table) {}
 
+  /// Whether add() would count `ngram` at all (--tags and the key filter):
+  /// a parser that asks once an n-gram can skip the calls for its other
+  /// lines.
+  bool wanted(std::string_view ngram) {
+    if (opts_.tags != TagFilter::keep && has_tagged_token(ngram) != (opts_.tags == TagFilter::only))
+      return false;
+    return !opts_.only || filter_keeps(ngram);
+  }
+
   /// Adds (count, volumes) to `ngram` (of `year`, used with by_year).
   void add(std::string_view ngram, i64 year, u64 count, u64 volumes) {
     if (opts_.plain()) {
