@@ -1,8 +1,10 @@
 // Fuzzes one input format's parser (NGFREQ_FUZZ_FORMAT: v1, v2, v3 or
 // text). Beyond "no crash, no undefined behaviour", it checks the property
 // partitioning rests on: text split at a line boundary and mapped in two
-// pieces gives the same table, line count and errors as the whole.
+// pieces gives the same table, line count and errors as the whole; and
+// that a key filter that wants nothing changes no line count or error.
 #include <cstring>
+#include <memory>
 
 #include "fuzz-input.h"
 #include "ngfreq/formats.h"
@@ -35,6 +37,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   split.append(map_text(Format::NGFREQ_FUZZ_FORMAT, text.substr(cut), opts, split_table));
 
   fuzz::check(same_error(whole.error, split.error), "the first error is the same whole and split");
+
+  // A key filter that wants no n-gram (ngfreq series) steps over lines
+  // without computing their numbers: the lines and errors must not change.
+  MapOptions none_wanted = opts;
+  none_wanted.keys.only = std::make_shared<KeyFilter>();
+  FreqTable filtered_table;
+  MapOutcome filtered = map_text(Format::NGFREQ_FUZZ_FORMAT, text, none_wanted, filtered_table);
+  fuzz::check(same_error(whole.error, filtered.error), "the first error is the same filtered");
+  fuzz::check(whole.lines == filtered.lines, "as many lines filtered");
+  fuzz::check(whole.skipped == filtered.skipped, "as many skipped lines filtered");
+  fuzz::check(test::table_contents(filtered_table).empty(), "no n-gram counted that no query wants");
   if (whole.error) return 0;  // a failed piece stops where it failed: nothing more to compare
   fuzz::check(whole.lines == split.lines, "as many lines whole as split");
   fuzz::check(whole.skipped == split.skipped, "as many skipped lines whole as split");

@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
+
+#include "ngfreq/formats.h"
+#include "ngfreq/key-sink.h"
 #include "test-util.h"
 
 using namespace ngfreq;
@@ -132,4 +136,74 @@ TEST(V2Parser, FailStopsAtTheFirstMalformedLine) {
   EXPECT_EQ(m.error->line_index, 1);
   EXPECT_EQ(m.skipped, 0);
   EXPECT_TRUE(m.first_skipped.empty());
+}
+
+// ngfreq series steps over the lines of n-grams no query wants without
+// computing their numbers (skip_short_v2_fields): it must read every line as
+// the full parse does, so the lines, errors and kept totals must be those
+// of an unfiltered map, whatever the shapes of the lines.
+TEST(V2Parser, AKeyFilterReadsEveryLineAsTheFullParseDoes) {
+  const std::vector<std::string> rests = {"1850\t12\t3\n",
+                                          "1850\t1234567\t7654321\n",
+                                          "1850\t12345678\t3\n",
+                                          "1850\t3\t123456789012\n",
+                                          "0001\t1\t1\n",
+                                          "01850\t1\t1\n",
+                                          "10000\t1\t1\n",
+                                          "18a0\t1\t1\n",
+                                          "1850\t\t1\n",
+                                          "1850\t1\t\n",
+                                          "1850\t1\t1\t1\n",
+                                          "1850\t1\n",
+                                          "1850\t1\t1\r\n",
+                                          "1850\t1\t1\r",
+                                          "1850\t1\t1x\n",
+                                          "1850\t99999999999999999999\t1\n",
+                                          "1850\t18446744073709551615\t1\n",
+                                          "1850\t1\t18446744073709551616\n",
+                                          "\t1\t1\n",
+                                          "1850 \t1\t1\n",
+                                          "1850\t1\t1"};
+  const std::vector<std::string> keys = {
+      "a", "ab", "kill switch", "naïve", std::string("a\0b", 3), "", "zzzzzzzzzzzzzzzzzz"};
+  std::mt19937 rng(7);
+  for (int round = 0; round < 400; round++) {
+    std::string text;
+    int lines = 1 + int(rng() % 60);
+    for (int i = 0; i < lines; i++) {
+      // Mostly well-formed short lines, in runs of one key, as in Google's files.
+      const std::string& key = keys[(i / 4 + round) % keys.size()];
+      const std::string& rest = rng() % 4 == 0 ? rests[rng() % rests.size()] : rests[rng() % 2];
+      text += key + "\t" + rest;
+      if (rest.back() != '\n' && i + 1 < lines) text += "\n";
+    }
+    text += std::string(rng() % 40, ' ');  // the end of the text at every distance
+    auto filter = std::make_shared<KeyFilter>();
+    filter->keep("ab");
+    filter->keep("naïve");
+    for (OnError policy : {OnError::fail, OnError::skip}) {
+      MapOptions all, some;
+      all.on_error = some.on_error = policy;
+      all.keys.by_year = some.keys.by_year = true;
+      some.keys.only = filter;
+      FreqTable all_table, some_table;
+      MapOutcome a = map_v2(text, all, all_table), s = map_v2(text, some, some_table);
+      ASSERT_EQ(a.lines, s.lines) << text;
+      ASSERT_EQ(bool(a.error), bool(s.error)) << text;
+      if (a.error) {
+        EXPECT_EQ(a.error->line_index, s.error->line_index) << text;
+        EXPECT_EQ(a.error->offset, s.error->offset) << text;
+        EXPECT_EQ(a.error->reason, s.error->reason) << text;
+      }
+      ASSERT_EQ(a.skipped, s.skipped) << text;
+      for (size_t i = 0; i < a.first_skipped.size(); i++) {
+        EXPECT_EQ(a.first_skipped[i].line_index, s.first_skipped[i].line_index) << text;
+        EXPECT_EQ(a.first_skipped[i].reason, s.first_skipped[i].reason) << text;
+      }
+      Reference kept;
+      for (const auto& [key, totals] : table_contents(all_table))
+        if (filter->keeps(split_year_key(key).first)) kept[key] = totals;
+      EXPECT_EQ(table_contents(some_table), kept) << text;
+    }
+  }
 }
