@@ -131,8 +131,7 @@ bool KeySink::filter_keeps(std::string_view ngram) {
 }
 
 void KeySink::add_transformed(std::string_view ngram, i64 year, u64 count, u64 volumes) {
-  if (opts_.tags != TagFilter::keep && has_tagged_token(ngram) != (opts_.tags == TagFilter::only)) return;
-  if (opts_.only && !filter_keeps(ngram)) return;
+  if (!wanted(ngram)) return;
   std::string_view key = ngram;
   if (opts_.ignore_case || opts_.by_year) {
     key_.clear();

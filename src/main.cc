@@ -122,10 +122,7 @@ void run_count_command(CLI::App& cmd, CountCli& c) {
     throw UsageError("text has no years: --since, --until and --by-year apply to v1, v2 and v3");
   if (o.format == Format::text && c.volumes)
     throw UsageError("text has no volume counts: --volumes applies to v1, v2 and v3");
-  RowLayout layout{c.output_format == "csv"     ? RowFormat::csv
-                   : c.output_format == "jsonl" ? RowFormat::jsonl
-                                                : RowFormat::tsv,
-                   o.keys.by_year, c.volumes};
+  RowLayout layout{row_format_named(c.output_format), o.keys.by_year, c.volumes};
 
   // Open the output before counting, so a bad path fails in a second, not
   // after an hour of work.

@@ -3,11 +3,12 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <charconv>
 #include <fstream>
 #include <sstream>
 
+#include "ngfreq/field-parsing.h"
 #include "ngfreq/key-sink.h"
+#include "ngfreq/v2-parser.h"
 
 namespace ngfreq {
 
@@ -19,8 +20,8 @@ std::string_view trim_spaces(std::string_view s) {
   return s;
 }
 
-bool has_wildcard(std::string_view ngram) {
-  for (const TokenPattern& t : parse_pattern(ngram))
+bool has_wildcard(const NgramPattern& pattern) {
+  for (const TokenPattern& t : pattern)
     if (t.kind != TokenPattern::Kind::word) return true;
   return false;
 }
@@ -33,9 +34,11 @@ std::string read_text_file(const std::string& path) {
   return text.str();
 }
 
-bool parse_u64(std::string_view s, u64& v) {
-  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  return ec == std::errc() && end == s.data() + s.size() && !s.empty();
+// A whole field of digits that fits in 64 bits.
+bool parse_number(std::string_view s, u64& v) {
+  const char* p = s.data();
+  const char* end = s.data() + s.size();
+  return !s.empty() && parse_u64(p, end, v) && p == end;
 }
 
 }  // namespace
@@ -57,11 +60,11 @@ std::vector<SeriesQuery> parse_queries(const std::vector<std::string>& texts, bo
         fold_case(member, key);
       else
         key = member;
-      if (has_wildcard(key)) {
+      if (NgramPattern pattern = parse_pattern(key); has_wildcard(pattern)) {
         if (bar != std::string_view::npos || !q.members.empty())
           throw UsageError(fmt::format("query '{}': a wildcard cannot be part of a group", text));
         q.wildcard = true;
-        q.pattern = parse_pattern(key);
+        q.pattern = std::move(pattern);
         break;
       }
       if (std::find(q.members.begin(), q.members.end(), key) == q.members.end())
@@ -141,11 +144,11 @@ std::map<i64, u64> read_total_counts(const std::string& path) {
     size_t start = 0;
     for (int n = 0; n < 4; n++) {
       size_t comma = n < 3 ? token.find(',', start) : token.size();
-      if (comma == std::string_view::npos || !parse_u64(token.substr(start, comma - start), fields[n]))
+      if (comma == std::string_view::npos || !parse_number(token.substr(start, comma - start), fields[n]))
         throw bad("expected year,match_count,page_count,volume_count");
       start = comma + 1;
     }
-    if (fields[0] > 9999) throw bad("the year is past 9999");
+    if (fields[0] > u64(MAX_YEAR)) throw bad(fmt::format("the year is past {}", MAX_YEAR));
     if (!totals.emplace(i64(fields[0]), fields[1]).second)
       throw bad(fmt::format("year {} is given twice", fields[0]));
   }
@@ -205,7 +208,7 @@ SeriesTable make_series(const std::vector<SeriesQuery>& queries,
       i64 lo = std::max<i64>(0, i - w), hi = std::min(n - 1, i + w);
       double sum = 0;
       for (i64 j = lo; j <= hi; j++) sum += raw[j];
-      smoothed[i] = w == 0 ? raw[i] : sum / double(hi - lo + 1);
+      smoothed[i] = sum / double(hi - lo + 1);
     }
     table.values.push_back(std::move(smoothed));
   }

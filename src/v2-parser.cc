@@ -115,8 +115,7 @@ inline Fault parse_count(const char*& p, const char* end, u64& v, bool last, Fau
 //
 // With SSE2 (every x86-64) the 32 bytes are classified at once and the
 // line's shape read off bit masks, so no load waits for the length of the
-// field before it; without SSE2 every
-// line takes the full parse.
+// field before it; without SSE2 every line takes the full parse.
 inline const char* skip_short_v2_fields(const char* p, const char* end) {
   if (end - p < 32) return nullptr;  // room for every load below
 #ifdef __SSE2__

@@ -109,6 +109,10 @@ void resolve_input_options(const CLI::App& cmd, InputCli& c) {
   if (cmd.count("--until")) o.years.until = c.until;
 }
 
+RowFormat row_format_named(const std::string& name) {
+  return name == "csv" ? RowFormat::csv : name == "jsonl" ? RowFormat::jsonl : RowFormat::tsv;
+}
+
 void warn_if_too_many_jobs(int jobs) {
   if (jobs > usable_jobs(jobs))
     fmt::print(stderr,

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "ngfreq/count.h"
+#include "ngfreq/row-format.h"
 
 namespace ngfreq::cli {
 
@@ -32,6 +33,9 @@ void add_input_options(CLI::App* cmd, InputCli& c);
 
 /// Sets c.opts from what was typed; throws UsageError.
 void resolve_input_options(const CLI::App& cmd, InputCli& c);
+
+/// The RowFormat an --output-format value (tsv, csv, jsonl) names.
+RowFormat row_format_named(const std::string& name);
 
 /// Says on stderr when -j asks for more workers than will be started.
 void warn_if_too_many_jobs(int jobs);

@@ -108,10 +108,7 @@ void run_series_command(CLI::App& cmd, SeriesCli& s) {
   for (const std::string& q : unmatched)
     fmt::print(stderr, "ngfreq: warning: the wildcard query '{}' matched no n-gram\n", q);
   SeriesTable table = make_series(queries, counts, totals.empty() ? nullptr : &totals, settings);
-  RowFormat format = s.output_format == "csv"     ? RowFormat::csv
-                     : s.output_format == "jsonl" ? RowFormat::jsonl
-                                                  : RowFormat::tsv;
-  std::string text = format_series(table, format);
+  std::string text = format_series(table, row_format_named(s.output_format));
   if (out) {
     out->write(text);
     out->commit();
