@@ -6,9 +6,9 @@
 set -euo pipefail
 packages=(
   build-essential cmake pkg-config
-  libtbb-dev libfmt-dev libcli11-dev zlib1g-dev libisal-dev libxxhash-dev libicu-dev liblz4-dev
+  libtbb-dev libfmt-dev libcli11-dev zlib1g-dev libisal-dev libxxhash-dev libicu-dev liblz4-dev libsqlite3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  wamerican python3 hyperfine pigz isal time gnuplot-nox
+  wamerican python3 sqlite3 hyperfine pigz isal time gnuplot-nox
 )
 for flag in "$@"; do
   case $flag in

@@ -116,7 +116,7 @@ std::string ExternalSort::merge_range(Range& range, const RowLayout& layout) {
   return text;
 }
 
-void ExternalSort::write(OutputFile& out, const RowLayout& layout, int jobs) {
+void ExternalSort::write(RowSink& out, const RowLayout& layout, int jobs) {
   write_ranges_in_order(
       ranges_.size(), jobs, [&](i64 r) { return merge_range(*ranges_[r], layout); },
       [&](const std::string& text) { out.write(text); });

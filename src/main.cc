@@ -21,9 +21,11 @@
 #include "ngfreq/count.h"
 #include "ngfreq/generate.h"
 #include "ngfreq/key-sink.h"
+#include "ngfreq/output-file.h"
 #include "ngfreq/output.h"
 #include "ngfreq/plot.h"
 #include "ngfreq/process-pool.h"
+#include "ngfreq/sqlite-output.h"
 #include "ngfreq/stats.h"
 #include "ngfreq/sweep.h"
 
@@ -88,8 +90,9 @@ void add_count_command(CLI::App& app, CountCli& c) {
   cmd->add_option("-o,--output", c.output, "Write every n-gram and its total, sorted by bytes, to FILE");
   cmd->add_option("--min-count", c.min_count, "Leave totals below N out of --top, -o and the default top 10");
   cmd->add_option("--output-format", c.output_format,
-                  "Rows as tsv, csv (RFC 4180, with a header) or jsonl (JSON Lines)")
-      ->check(CLI::IsMember({"tsv", "csv", "jsonl"}))
+                  "Rows as tsv, csv (RFC 4180, with a header), jsonl (JSON Lines) or sqlite (-o only: a "
+                  "table ngrams; the default for -o names ending in .sqlite, .sqlite3 or .db)")
+      ->check(CLI::IsMember({"tsv", "csv", "jsonl", "sqlite"}))
       ->capture_default_str();
   cmd->add_flag("--volumes", c.volumes, "Add the volume_count total as a column");
   cmd->add_option("--reduce", c.reduce,
@@ -122,12 +125,17 @@ void run_count_command(CLI::App& cmd, CountCli& c) {
     throw UsageError("text has no years: --since, --until and --by-year apply to v1, v2 and v3");
   if (o.format == Format::text && c.volumes)
     throw UsageError("text has no volume counts: --volumes applies to v1, v2 and v3");
+  // -o FILE.sqlite, .sqlite3 or .db (or --output-format sqlite): a database.
+  bool sqlite = c.output_format == "sqlite" || (!cmd.count("--output-format") && is_sqlite_path(c.output));
+  if (sqlite && c.output.empty()) throw UsageError("--output-format sqlite needs -o FILE");
   RowLayout layout{row_format_named(c.output_format), o.keys.by_year, c.volumes};
 
   // Open the output before counting, so a bad path fails in a second, not
   // after an hour of work.
   std::unique_ptr<OutputFile> out;
   if (!c.output.empty()) out = std::make_unique<OutputFile>(c.output);
+  std::unique_ptr<SqliteOutput> database;
+  if (out && sqlite) database = std::make_unique<SqliteOutput>(*out, o.keys.by_year);
 
   o.will_sort = out != nullptr;
   warn_if_too_many_jobs(o.jobs);
@@ -139,12 +147,17 @@ void run_count_command(CLI::App& cmd, CountCli& c) {
   AnswerRequest request{c.words, o.keys.by_year, default_output ? 10 : c.top, c.min_count,
                         default_output || c.stats};
   std::optional<SortedOutput> sorted;
-  if (out) {
+  if (database) {
+    sorted.emplace(SortedOutput{*database, SqliteOutput::row_layout(o.keys.by_year)});
+  } else if (out) {
     out->write(header_line(layout));
     sorted.emplace(SortedOutput{*out, layout});
   }
   CountAnswer answer = ngfreq::answer(result.totals, request, result.stats.jobs, sorted ? &*sorted : nullptr);
-  if (out) out->commit();
+  if (database)
+    database->commit();
+  else if (out)
+    out->commit();
 
   std::string text;  // the rows for stdout
   for (const std::vector<Row>& rows : answer.words)

@@ -145,7 +145,7 @@ std::vector<const Entry*> sorted_entries(const FreqTable& table, u64 min_count) 
   return all;
 }
 
-void write_rows(OutputFile& out, const RowLayout& layout, std::span<const Entry* const> entries) {
+void write_rows(RowSink& out, const RowLayout& layout, std::span<const Entry* const> entries) {
   // Rows a block: big enough to amortise a task, small enough that a batch
   // of blocks stays a few MB. Two batches alternate: while one is written
   // (a copy into the page cache, on this thread) the other is formatted

@@ -9,6 +9,7 @@
 #include <tuple>
 
 #include "ngfreq/count-answer.h"
+#include "ngfreq/output-file.h"
 #include "test-util.h"
 
 using namespace ngfreq;

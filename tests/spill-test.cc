@@ -13,6 +13,7 @@
 
 #include "ngfreq/external-sort.h"
 #include "ngfreq/hash.h"
+#include "ngfreq/output-file.h"
 #include "ngfreq/partition-store.h"
 #include "ngfreq/record-block.h"
 #include "ngfreq/spill-file.h"

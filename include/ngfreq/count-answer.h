@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "ngfreq/common.h"
-#include "ngfreq/output-file.h"
 #include "ngfreq/row-format.h"
+#include "ngfreq/row-sink.h"
 #include "ngfreq/spill-file.h"
 #include "ngfreq/totals.h"
 
@@ -39,7 +39,7 @@ struct AnswerRequest {
 
 /// Where every row goes, sorted by key bytes (-o).
 struct SortedOutput {
-  OutputFile& file;
+  RowSink& file;  // a file or an SQLite database
   RowLayout layout;
 };
 

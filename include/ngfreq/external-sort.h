@@ -18,8 +18,8 @@
 #include <vector>
 
 #include "ngfreq/freq-table.h"
-#include "ngfreq/output-file.h"
 #include "ngfreq/row-format.h"
+#include "ngfreq/row-sink.h"
 #include "ngfreq/spill-file.h"
 
 namespace ngfreq {
@@ -35,7 +35,7 @@ class ExternalSort {
   void add(const FreqShard& partition);
 
   /// Writes every row, in key order, merging `jobs` ranges at a time.
-  void write(OutputFile& out, const RowLayout& layout, int jobs);
+  void write(RowSink& out, const RowLayout& layout, int jobs);
 
   i64 ranges() const { return i64(ranges_.size()); }
   SpillStats stats() const { return file_.stats(); }

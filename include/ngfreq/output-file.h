@@ -8,10 +8,11 @@
 #include <string_view>
 
 #include "ngfreq/common.h"
+#include "ngfreq/row-sink.h"
 
 namespace ngfreq {
 
-class OutputFile {
+class OutputFile : public RowSink {
  public:
   /// Opens a temporary file beside `path` (or beside the file a link at
   /// `path` names), or the device, FIFO or socket `path` is; "-" writes to
@@ -21,15 +22,18 @@ class OutputFile {
   OutputFile(const OutputFile&) = delete;
   OutputFile& operator=(const OutputFile&) = delete;
   /// Removes the temporary file unless commit() succeeded.
-  ~OutputFile();
+  ~OutputFile() override;
 
   /// Writes all of `data`; throws Error (e.g. disk full) naming the path.
-  void write(std::string_view data);
+  void write(std::string_view data) override;
   /// Flushes, fsyncs and renames the temporary file to the target path
   /// (a direct output has nothing to commit).
   void commit();
 
   const std::string& path() const { return path_; }
+  /// The temporary file written in place of the target (empty for a
+  /// direct output), for writers that need a path of their own (SQLite).
+  const std::string& temp_path() const { return temp_path_; }
   /// Whether the output is written in place (a device, FIFO, socket or
   /// standard output), so that a failed run cannot take back what it wrote.
   bool direct() const { return temp_path_.empty(); }

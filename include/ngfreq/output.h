@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "ngfreq/freq-table.h"
-#include "ngfreq/output-file.h"
 #include "ngfreq/row-format.h"
+#include "ngfreq/row-sink.h"
 
 namespace ngfreq {
 
@@ -22,6 +22,6 @@ std::vector<const Entry*> sorted_entries(const FreqTable& table, u64 min_count =
 void sort_by_key(std::vector<const Entry*>& entries);
 
 /// Writes `entries` as rows, formatting blocks in parallel.
-void write_rows(OutputFile& out, const RowLayout& layout, std::span<const Entry* const> entries);
+void write_rows(RowSink& out, const RowLayout& layout, std::span<const Entry* const> entries);
 
 }  // namespace ngfreq
