@@ -18,10 +18,13 @@ std::string line_message(const std::string& path, i64 line, const std::string& r
 }
 
 InputError::InputError(const std::string& path, i64 line, const std::string& reason)
-    : Error(line_message(path, line, reason)) {}
+    : Error(line_message(path, line, reason)), path_(path), reason_(reason), line_(line) {}
 
 InputError::InputError(const std::string& path, const std::string& where, const std::string& reason)
-    : Error(fmt::format("{}: {}: {}", display_name(path), where, reason)) {}
+    : Error(fmt::format("{}: {}: {}", display_name(path), where, reason)),
+      path_(path),
+      where_(where),
+      reason_(reason) {}
 
 std::string errno_string() {
   int e = errno;

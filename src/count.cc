@@ -112,13 +112,15 @@ CountResult run_count(const CountOptions& options) {
   // Map every partition; tree merges start as tables arrive.
   auto start = std::chrono::steady_clock::now();
   {
-    ProgressReporter reporter(job.progress, opts.progress);
+    ProgressReporter reporter(job.progress, opts.on_progress ? ProgressMode::callback : opts.progress,
+                              opts.on_progress);
     executor->map_all(job, reducer);
     job.progress.streams_pending = false;
     reporter.stop();
   }
   CountResult result;
   result.stats.map_seconds = seconds_since(start);
+  if (job.cancelled()) throw Cancelled();
   job.throw_first_error();
   result.skipped = job.skipped_lines();
 

@@ -15,8 +15,13 @@ namespace ngfreq {
 static constexpr auto BAR_PERIOD = std::chrono::milliseconds(200);
 static constexpr auto PLAIN_PERIOD = std::chrono::seconds(1);
 
-ProgressReporter::ProgressReporter(const ProgressCounters& counters, ProgressMode mode)
-    : counters_(counters), mode_(mode), start_(std::chrono::steady_clock::now()) {
+ProgressReporter::ProgressReporter(const ProgressCounters& counters, ProgressMode mode,
+                                   std::function<void(const ProgressSnapshot&)> callback)
+    : counters_(counters),
+      mode_(mode),
+      callback_(std::move(callback)),
+      start_(std::chrono::steady_clock::now()) {
+  if (mode_ == ProgressMode::callback && !callback_) mode_ = ProgressMode::none;
   if (mode_ == ProgressMode::automatic)
     mode_ = isatty(STDERR_FILENO) ? ProgressMode::bar : ProgressMode::none;
   if (mode_ != ProgressMode::none) thread_ = std::thread([this] { run(); });
@@ -36,9 +41,9 @@ void ProgressReporter::stop() {
 }
 
 void ProgressReporter::run() {
-  auto period = mode_ == ProgressMode::bar
-                    ? std::chrono::duration_cast<std::chrono::milliseconds>(BAR_PERIOD)
-                    : std::chrono::duration_cast<std::chrono::milliseconds>(PLAIN_PERIOD);
+  auto period = mode_ == ProgressMode::plain
+                    ? std::chrono::duration_cast<std::chrono::milliseconds>(PLAIN_PERIOD)
+                    : std::chrono::duration_cast<std::chrono::milliseconds>(BAR_PERIOD);
   std::unique_lock lock(mutex_);
   while (!wake_.wait_for(lock, period, [this] { return stopping_; })) report(false);
 }
@@ -52,6 +57,10 @@ void ProgressReporter::report(bool final) {
 
   if (mode_ == ProgressMode::plain) {
     fmt::print(stderr, "Finished {}/{} map operations\n", done, total);
+    return;
+  }
+  if (mode_ == ProgressMode::callback) {
+    callback_({done, total, bytes, bytes_total});
     return;
   }
 

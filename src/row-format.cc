@@ -118,4 +118,22 @@ void format_row(std::string& out, const RowLayout& layout, std::string_view key,
   format_row(out, layout, ngram, year, total, volumes);
 }
 
+TsvRow parse_tsv_row(std::string_view line, bool by_year) {
+  auto last_number = [&]() {
+    size_t tab = line.rfind('\t');
+    if (tab == std::string_view::npos) throw Error("a row without its columns");  // a bug, not bad input
+    const char* p = line.data() + tab + 1;
+    u64 v = 0;
+    parse_u64(p, line.data() + line.size(), v);
+    line = line.substr(0, tab);
+    return v;
+  };
+  TsvRow row;
+  row.volumes = last_number();
+  row.total = last_number();
+  if (by_year) row.year = i64(last_number());
+  row.ngram = line;
+  return row;
+}
+
 }  // namespace ngfreq

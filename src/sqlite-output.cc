@@ -28,15 +28,6 @@ bool valid_utf8(std::string_view s) {
   return true;
 }
 
-// Splits off the field after the last TAB of `row`.
-std::string_view last_field(std::string_view& row) {
-  size_t tab = row.rfind('\t');
-  if (tab == std::string_view::npos) throw Error("SQLite output: a row without its columns");  // a bug
-  std::string_view field = row.substr(tab + 1);
-  row = row.substr(0, tab);
-  return field;
-}
-
 }  // namespace
 
 bool is_sqlite_path(std::string_view path) {
@@ -81,31 +72,25 @@ void SqliteOutput::fail(const std::string& what) {
 void SqliteOutput::write(std::string_view rows) {
   while (!rows.empty()) {
     size_t nl = rows.find('\n');
-    std::string_view row = rows.substr(0, nl);
+    TsvRow row = parse_tsv_row(rows.substr(0, nl), by_year_);
     rows = nl == std::string_view::npos ? std::string_view() : rows.substr(nl + 1);
-    // From the right: the numbers, then the n-gram, which holds no TAB.
-    std::string_view volumes = last_field(row), total = last_field(row);
-    std::string_view year = by_year_ ? last_field(row) : std::string_view();
-    std::string_view ngram = row;
-    auto integer = [&](std::string_view field, const char* column) {
-      u64 v = 0;
-      const char* p = field.data();
-      parse_u64(p, field.data() + field.size(), v);
+    auto integer = [&](u64 v, const char* column) {
       if (v > u64(INT64_MAX))
         throw Error(
             fmt::format("cannot write '{}' to SQLite database '{}': its {} {} is above SQLite's "
                         "largest INTEGER (2^63 - 1)",
-                        excerpt(ngram), file_.path(), column, v));
+                        excerpt(row.ngram), file_.path(), column, v));
       return sqlite3_int64(v);
     };
-    if (valid_utf8(ngram))
-      sqlite3_bind_text(insert_, 1, ngram.data(), int(ngram.size()), SQLITE_STATIC);
+    if (valid_utf8(row.ngram))
+      sqlite3_bind_text(insert_, 1, row.ngram.data(), int(row.ngram.size()), SQLITE_STATIC);
     else
-      sqlite3_bind_blob(insert_, 1, ngram.data(), int(ngram.size()), SQLITE_STATIC);
-    if (by_year_) sqlite3_bind_int64(insert_, 2, integer(year, "year"));
-    sqlite3_bind_int64(insert_, 3, integer(total, "total"));
-    sqlite3_bind_int64(insert_, 4, integer(volumes, "volume total"));
-    if (sqlite3_step(insert_) != SQLITE_DONE) fail(fmt::format("cannot insert '{}' into", excerpt(ngram)));
+      sqlite3_bind_blob(insert_, 1, row.ngram.data(), int(row.ngram.size()), SQLITE_STATIC);
+    if (by_year_) sqlite3_bind_int64(insert_, 2, row.year);
+    sqlite3_bind_int64(insert_, 3, integer(row.total, "total"));
+    sqlite3_bind_int64(insert_, 4, integer(row.volumes, "volume total"));
+    if (sqlite3_step(insert_) != SQLITE_DONE)
+      fail(fmt::format("cannot insert '{}' into", excerpt(row.ngram)));
     sqlite3_reset(insert_);
     rows_++;
   }

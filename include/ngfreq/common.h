@@ -29,6 +29,24 @@ class InputError : public Error {
  public:
   InputError(const std::string& path, i64 line, const std::string& reason);
   InputError(const std::string& path, const std::string& where, const std::string& reason);
+
+  /// The parts of the message, for callers that are not a terminal (the
+  /// Python module's exception carries them).
+  const std::string& path() const { return path_; }
+  /// The 1-based line, or 0 when the place is a byte offset (where()).
+  i64 line() const { return line_; }
+  const std::string& where() const { return where_; }
+  const std::string& reason() const { return reason_; }
+
+ private:
+  std::string path_, where_, reason_;
+  i64 line_ = 0;
+};
+
+/// A count stopped by its caller (CountOptions::cancel).
+class Cancelled : public Error {
+ public:
+  Cancelled() : Error("the count was cancelled") {}
 };
 
 /// Bad command-line usage: the CLI prints the message and exits 2.

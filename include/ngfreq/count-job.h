@@ -59,7 +59,11 @@ class CountJob {
 
   /// True once an error was seen earlier in input order than `order`: the
   /// work cannot change the outcome, so it is skipped.
-  bool pointless(u64 order) const { return order > first_error_.load(std::memory_order_relaxed); }
+  /// So is all work once the caller cancelled the count.
+  bool pointless(u64 order) const {
+    return order > first_error_.load(std::memory_order_relaxed) || cancelled();
+  }
+  bool cancelled() const { return opts.cancel && opts.cancel->load(std::memory_order_relaxed); }
 
   void report(MapReport r);
 

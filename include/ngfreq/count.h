@@ -1,6 +1,8 @@
 // ngfreq count: the parallel map-reduce over n-gram files.
 #pragma once
 
+#include <atomic>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -56,6 +58,11 @@ struct CountOptions {
   /// The caller will sort every row (-o): the decision to keep one table in
   /// memory counts the sort's memory too.
   bool will_sort = false;
+  /// Library callers: called a few times a second from the count's own
+  /// thread while the maps run (progress is then ProgressMode::callback);
+  /// and a flag that, once set, stops the count with Cancelled.
+  std::function<void(const ProgressSnapshot&)> on_progress;
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 /// What one worker process of the process executor did (a slot counts

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <thread>
 
@@ -30,12 +31,20 @@ enum class ProgressMode {
   bar,
   plain,  // "Finished 17/1443 map operations" once a second
   none,
+  callback,  // a library caller's function, a few times a second
+};
+
+/// What a progress callback is told.
+struct ProgressSnapshot {
+  i64 partitions_done, partitions_total;
+  i64 bytes_done, bytes_total;  // input bytes (compressed for gzip)
 };
 
 /// Polls the counters from its own thread until stop().
 class ProgressReporter {
  public:
-  ProgressReporter(const ProgressCounters& counters, ProgressMode mode);
+  ProgressReporter(const ProgressCounters& counters, ProgressMode mode,
+                   std::function<void(const ProgressSnapshot&)> callback = {});
   ~ProgressReporter();
   ProgressReporter(const ProgressReporter&) = delete;
   ProgressReporter& operator=(const ProgressReporter&) = delete;
@@ -49,6 +58,7 @@ class ProgressReporter {
 
   const ProgressCounters& counters_;
   ProgressMode mode_;
+  std::function<void(const ProgressSnapshot&)> callback_;
   std::chrono::steady_clock::time_point start_;
   std::mutex mutex_;
   std::condition_variable wake_;

@@ -29,6 +29,16 @@ void format_row(std::string& out, const RowLayout& layout, std::string_view key,
 void format_row(std::string& out, const RowLayout& layout, std::string_view ngram, i64 year, u64 total,
                 u64 volumes);
 
+/// A TSV row with volumes (RowLayout{tsv, by_year, true}), split back into
+/// its fields from the right (the n-gram holds no TAB): for the writers that
+/// take rows as formatted text (SQLite, the library).
+struct TsvRow {
+  std::string_view ngram;
+  i64 year = 0;
+  u64 total = 0, volumes = 0;
+};
+TsvRow parse_tsv_row(std::string_view line, bool by_year);
+
 /// Appends `s` as a JSON string: quotes, backslashes and control bytes
 /// escaped; bytes that are not UTF-8 as \udcXX (Python's surrogateescape:
 /// `s.encode("utf-8", "surrogateescape")` gives the bytes back).

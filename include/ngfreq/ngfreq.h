@@ -1,0 +1,71 @@
+// The ngfreq library: what `ngfreq count` does, for programs. The header a
+// program includes (the internal headers it pulls in are not part of the
+// interface), the library target ngfreq_core, the ngfreq binary and the
+// Python module its clients.
+//
+//   ngfreq::CountRequest r;
+//   r.paths = {"googlebooks-eng-all-1gram-20120701-a.gz"};
+//   r.since = 1500;
+//   r.words = {"Aardvark"};
+//   for (const ngfreq::NgramRow& row : ngfreq::count_ngrams(r).rows) ...
+//
+// Errors are exceptions: ngfreq::InputError (bad data: path(), line(),
+// reason()), ngfreq::UsageError (a request that makes no sense),
+// ngfreq::Cancelled, ngfreq::Error (I/O and everything else).
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ngfreq/common.h"
+#include "ngfreq/progress.h"
+
+namespace ngfreq {
+
+struct CountRequest {
+  /// Files (plain or gzip; v1, v2, v3 or text, detected), directories.
+  std::vector<std::string> paths;
+  /// Years counted, inclusive; unset: all.
+  std::optional<i64> since, until;
+  /// A row per (n-gram, year) instead of per n-gram.
+  bool by_year = false;
+  /// Merge case variants by Unicode case folding.
+  bool ignore_case = false;
+  /// "keep", "drop" or "only" the POS-tagged entries.
+  std::string tags = "keep";
+  /// Worker threads; 0: every core this process may use.
+  int jobs = 0;
+  /// Only these n-grams' rows (a 0 total for one that is absent; with
+  /// by_year, its years); empty: every n-gram.
+  std::vector<std::string> words;
+  /// Leave out totals below this (not applied to `words`).
+  u64 min_count = 0;
+  /// Called a few times a second from a thread of the count's while it reads.
+  std::function<void(const ProgressSnapshot&)> progress;
+  /// Once set (from any thread), the count stops with Cancelled.
+  const std::atomic<bool>* cancel = nullptr;
+};
+
+struct NgramRow {
+  std::string ngram;  // bytes as in the input; not always UTF-8
+  i64 year = 0;       // by_year only
+  u64 total = 0;      // match_count summed
+  u64 volumes = 0;    // volume_count summed (0 for text)
+};
+
+struct CountReport {
+  /// Sorted by the bytes of the n-gram, then year; for `words`, in their
+  /// order.
+  std::vector<NgramRow> rows;
+  i64 lines = 0;       // input lines read
+  double seconds = 0;  // wall time
+};
+
+/// Counts as `ngfreq count` does (thread executor, every default of the
+/// CLI's) and returns the rows.
+CountReport count_ngrams(const CountRequest& request);
+
+}  // namespace ngfreq
