@@ -1,0 +1,203 @@
+// The Python module: `import ngfreq` (README, "Python"). A thin client of
+// ngfreq.h, as the CLI is.
+//
+// The count runs on a thread of its own with the GIL released, while the
+// calling thread waits in short steps: between them it takes the GIL to
+// call the progress callback and to let Python see signals, because only
+// the main thread receives them. Ctrl-C (KeyboardInterrupt), or any
+// exception the callback raises, cancels the count and is raised once the
+// count has stopped.
+#include <pybind11/functional.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <exception>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include "ngfreq/ngfreq.h"
+
+namespace py = pybind11;
+using namespace ngfreq;
+
+namespace {
+
+// How often the waiting thread wakes for signals and progress.
+constexpr auto POLL = std::chrono::milliseconds(100);
+
+// Runs count_ngrams on a thread; the caller holds the GIL.
+CountReport count_with_python(CountRequest request, const py::object& progress) {
+  std::atomic<bool> cancel{false};
+  std::mutex mutex;
+  std::condition_variable done_cv;
+  bool done = false;
+  std::optional<ProgressSnapshot> latest;  // none until the count first reports
+  request.cancel = &cancel;
+  request.progress = [&](const ProgressSnapshot& s) {
+    std::lock_guard lock(mutex);
+    latest = s;
+  };
+  CountReport report;
+  std::exception_ptr failure;
+  std::thread worker([&] {
+    try {
+      report = count_ngrams(request);
+    } catch (...) {
+      failure = std::current_exception();
+    }
+    std::lock_guard lock(mutex);
+    done = true;
+    done_cv.notify_all();
+  });
+
+  std::optional<py::error_already_set> python_error;
+  i64 reported = -1;  // partitions_done last passed to `progress`
+  for (;;) {
+    bool finished;
+    std::optional<ProgressSnapshot> s;
+    {
+      py::gil_scoped_release release;
+      std::unique_lock lock(mutex);
+      finished = done_cv.wait_for(lock, POLL, [&] { return done; });
+      s = latest;
+    }
+    if (finished) break;
+    if (python_error) continue;  // cancelled: wait for the count to stop
+    try {
+      if (PyErr_CheckSignals() != 0) throw py::error_already_set();
+      if (!progress.is_none() && s && s->partitions_done != reported) {
+        reported = s->partitions_done;
+        progress(s->partitions_done, s->partitions_total);
+      }
+    } catch (py::error_already_set& e) {
+      python_error.emplace(std::move(e));
+      cancel = true;
+    }
+  }
+  worker.join();
+  if (python_error) throw std::move(*python_error);
+  if (failure) std::rethrow_exception(failure);
+  // The last state, which the count reports as it ends: done == total.
+  if (!progress.is_none() && latest) progress(latest->partitions_done, latest->partitions_total);
+  return report;
+}
+
+// A DataFrame when pandas imports, else a dict of columns.
+py::object table(const CountReport& report, bool by_year) {
+  py::list ngram, year, total, volumes;
+  for (const NgramRow& r : report.rows) {
+    // Bytes that are not UTF-8 come back as lone surrogates (Python's
+    // surrogateescape): .encode("utf-8", "surrogateescape") restores them.
+    ngram.append(py::reinterpret_steal<py::object>(
+        PyUnicode_DecodeUTF8(r.ngram.data(), Py_ssize_t(r.ngram.size()), "surrogateescape")));
+    if (by_year) year.append(r.year);
+    total.append(r.total);
+    volumes.append(r.volumes);
+  }
+  py::dict columns;
+  columns["ngram"] = ngram;
+  if (by_year) columns["year"] = year;
+  columns["total"] = total;
+  columns["volumes"] = volumes;
+  py::object pandas;
+  try {
+    pandas = py::module_::import("pandas");
+  } catch (py::error_already_set&) {
+    return columns;
+  }
+  return pandas.attr("DataFrame")(columns);
+}
+
+// A str as its UTF-8 bytes, lone surrogates back to the bytes they stand
+// for (surrogateescape, as os.fsencode does); bytes as they are; a path
+// object through os.fspath.
+std::string to_bytes(const py::handle& value) {
+  py::object v = py::module_::import("os").attr("fspath")(value);
+  if (py::isinstance<py::bytes>(v)) return v.cast<std::string>();
+  return v.attr("encode")("utf-8", "surrogateescape").cast<std::string>();
+}
+
+std::vector<std::string> to_bytes_list(const py::iterable& values) {
+  std::vector<std::string> out;
+  for (py::handle v : values) out.push_back(to_bytes(v));
+  return out;
+}
+
+CountRequest make_request(const std::vector<std::string>& paths, std::optional<i64> since,
+                          std::optional<i64> until, bool by_year, bool ignore_case, const std::string& tags,
+                          int jobs, u64 min_count) {
+  CountRequest r;
+  r.paths = paths;
+  r.since = since;
+  r.until = until;
+  r.by_year = by_year;
+  r.ignore_case = ignore_case;
+  r.tags = tags;
+  r.jobs = jobs;
+  r.min_count = min_count;
+  return r;
+}
+
+}  // namespace
+
+PYBIND11_MODULE(ngfreq, m) {
+  m.doc() = "n-gram frequencies of the Google Books Ngram corpus (and of any text), counted in parallel";
+
+  static py::exception<Error> error_class(m, "Error");
+  static py::exception<InputError> input_error_class(m, "InputError", error_class.ptr());
+  static py::exception<Cancelled> cancelled_class(m, "Cancelled", error_class.ptr());
+  py::register_exception_translator([](std::exception_ptr p) {
+    try {
+      if (p) std::rethrow_exception(p);
+    } catch (const InputError& e) {
+      // The exception carries its parts: path, line (0 for a byte
+      // offset), where and reason.
+      py::object exc = py::reinterpret_borrow<py::object>(input_error_class.ptr())(e.what());
+      exc.attr("path") = e.path();
+      exc.attr("line") = e.line();
+      exc.attr("where") = e.where();
+      exc.attr("reason") = e.reason();
+      PyErr_SetObject(input_error_class.ptr(), exc.ptr());
+    } catch (const Cancelled& e) {
+      cancelled_class(e.what());
+    } catch (const UsageError& e) {
+      PyErr_SetString(PyExc_ValueError, e.what());
+    } catch (const Error& e) {
+      error_class(e.what());
+    }
+  });
+
+  m.def(
+      "count",
+      [](const py::iterable& paths, std::optional<i64> since, std::optional<i64> until, bool by_year,
+         bool ignore_case, const std::string& tags, int jobs, u64 min_count, const py::object& progress) {
+        CountRequest r =
+            make_request(to_bytes_list(paths), since, until, by_year, ignore_case, tags, jobs, min_count);
+        return table(count_with_python(r, progress), by_year);
+      },
+      py::arg("paths"), py::kw_only(), py::arg("since") = py::none(), py::arg("until") = py::none(),
+      py::arg("by_year") = false, py::arg("ignore_case") = false, py::arg("tags") = "keep",
+      py::arg("jobs") = 0, py::arg("min_count") = 0, py::arg("progress") = py::none(),
+      "Every n-gram of `paths` (files or directories: v1, v2, v3, plain or gzip, or text) and its total,\n"
+      "sorted by bytes: a pandas DataFrame (ngram[, year], total, volumes), or a dict of those columns\n"
+      "when pandas is absent. progress(done, total) is called as partitions finish.");
+  m.def(
+      "lookup",
+      [](const py::iterable& paths, const py::iterable& words, std::optional<i64> since,
+         std::optional<i64> until, bool by_year, bool ignore_case, const std::string& tags, int jobs,
+         const py::object& progress) {
+        CountRequest r =
+            make_request(to_bytes_list(paths), since, until, by_year, ignore_case, tags, jobs, 0);
+        r.words = to_bytes_list(words);
+        return table(count_with_python(r, progress), by_year);
+      },
+      py::arg("paths"), py::arg("words"), py::kw_only(), py::arg("since") = py::none(),
+      py::arg("until") = py::none(), py::arg("by_year") = false, py::arg("ignore_case") = false,
+      py::arg("tags") = "keep", py::arg("jobs") = 0, py::arg("progress") = py::none(),
+      "The totals of `words` (str or bytes) only, in their order (0 for a word that is absent; with by_year, "
+      "a row\n"
+      "a year the word has).");
+}
