@@ -28,8 +28,10 @@ namespace {
 // How often the waiting thread wakes for signals and progress.
 constexpr auto POLL = std::chrono::milliseconds(100);
 
-// Runs count_ngrams on a thread; the caller holds the GIL.
-CountReport count_with_python(CountRequest request, const py::object& progress) {
+// Runs work(request) (count_ngrams, series_ngrams) on a thread; the
+// caller holds the GIL.
+template <class Request, class Work>
+auto run_with_python(Request request, const py::object& progress, Work work) -> decltype(work(request)) {
   std::atomic<bool> cancel{false};
   std::mutex mutex;
   std::condition_variable done_cv;
@@ -40,11 +42,11 @@ CountReport count_with_python(CountRequest request, const py::object& progress) 
     std::lock_guard lock(mutex);
     latest = s;
   };
-  CountReport report;
+  decltype(work(request)) report;
   std::exception_ptr failure;
   std::thread worker([&] {
     try {
-      report = count_ngrams(request);
+      report = work(request);
     } catch (...) {
       failure = std::current_exception();
     }
@@ -85,14 +87,28 @@ CountReport count_with_python(CountRequest request, const py::object& progress) 
   return report;
 }
 
-// A DataFrame when pandas imports, else a dict of columns.
+// Bytes that are not UTF-8 come back as lone surrogates (Python's
+// surrogateescape): .encode("utf-8", "surrogateescape") restores them.
+py::object to_str(const std::string& bytes) {
+  return py::reinterpret_steal<py::object>(
+      PyUnicode_DecodeUTF8(bytes.data(), Py_ssize_t(bytes.size()), "surrogateescape"));
+}
+
+// A DataFrame when pandas imports, else the dict of columns itself.
+py::object frame(const py::dict& columns) {
+  py::object pandas;
+  try {
+    pandas = py::module_::import("pandas");
+  } catch (py::error_already_set&) {
+    return columns;
+  }
+  return pandas.attr("DataFrame")(columns);
+}
+
 py::object table(const CountReport& report, bool by_year) {
   py::list ngram, year, total, volumes;
   for (const NgramRow& r : report.rows) {
-    // Bytes that are not UTF-8 come back as lone surrogates (Python's
-    // surrogateescape): .encode("utf-8", "surrogateescape") restores them.
-    ngram.append(py::reinterpret_steal<py::object>(
-        PyUnicode_DecodeUTF8(r.ngram.data(), Py_ssize_t(r.ngram.size()), "surrogateescape")));
+    ngram.append(to_str(r.ngram));
     if (by_year) year.append(r.year);
     total.append(r.total);
     volumes.append(r.volumes);
@@ -102,13 +118,18 @@ py::object table(const CountReport& report, bool by_year) {
   if (by_year) columns["year"] = year;
   columns["total"] = total;
   columns["volumes"] = volumes;
-  py::object pandas;
-  try {
-    pandas = py::module_::import("pandas");
-  } catch (py::error_already_set&) {
-    return columns;
-  }
-  return pandas.attr("DataFrame")(columns);
+  return frame(columns);
+}
+
+// year, then a column a curve, as the CLI's TSV.
+py::object series_table(const SeriesReport& report) {
+  py::dict columns;
+  columns["year"] = py::cast(report.years);
+  for (size_t q = 0; q < report.labels.size(); q++)
+    columns[to_str(report.labels[q])] = py::cast(report.values[q]);
+  for (const std::string& q : report.unmatched)
+    PyErr_WarnEx(PyExc_UserWarning, ("the wildcard query '" + q + "' matched no n-gram").c_str(), 1);
+  return frame(columns);
 }
 
 // A str as its UTF-8 bytes, lone surrogates back to the bytes they stand
@@ -126,18 +147,17 @@ std::vector<std::string> to_bytes_list(const py::iterable& values) {
   return out;
 }
 
-CountRequest make_request(const std::vector<std::string>& paths, std::optional<i64> since,
-                          std::optional<i64> until, bool by_year, bool ignore_case, const std::string& tags,
-                          int jobs, u64 min_count) {
-  CountRequest r;
-  r.paths = paths;
+// The fields that count, lookup and series share.
+template <class Request>
+Request make_request(const py::iterable& paths, std::optional<i64> since, std::optional<i64> until,
+                     bool ignore_case, const std::string& tags, int jobs) {
+  Request r;
+  r.paths = to_bytes_list(paths);
   r.since = since;
   r.until = until;
-  r.by_year = by_year;
   r.ignore_case = ignore_case;
   r.tags = tags;
   r.jobs = jobs;
-  r.min_count = min_count;
   return r;
 }
 
@@ -174,9 +194,10 @@ PYBIND11_MODULE(ngfreq, m) {
       "count",
       [](const py::iterable& paths, std::optional<i64> since, std::optional<i64> until, bool by_year,
          bool ignore_case, const std::string& tags, int jobs, u64 min_count, const py::object& progress) {
-        CountRequest r =
-            make_request(to_bytes_list(paths), since, until, by_year, ignore_case, tags, jobs, min_count);
-        return table(count_with_python(r, progress), by_year);
+        auto r = make_request<CountRequest>(paths, since, until, ignore_case, tags, jobs);
+        r.by_year = by_year;
+        r.min_count = min_count;
+        return table(run_with_python(r, progress, count_ngrams), by_year);
       },
       py::arg("paths"), py::kw_only(), py::arg("since") = py::none(), py::arg("until") = py::none(),
       py::arg("by_year") = false, py::arg("ignore_case") = false, py::arg("tags") = "keep",
@@ -189,10 +210,10 @@ PYBIND11_MODULE(ngfreq, m) {
       [](const py::iterable& paths, const py::iterable& words, std::optional<i64> since,
          std::optional<i64> until, bool by_year, bool ignore_case, const std::string& tags, int jobs,
          const py::object& progress) {
-        CountRequest r =
-            make_request(to_bytes_list(paths), since, until, by_year, ignore_case, tags, jobs, 0);
+        auto r = make_request<CountRequest>(paths, since, until, ignore_case, tags, jobs);
+        r.by_year = by_year;
         r.words = to_bytes_list(words);
-        return table(count_with_python(r, progress), by_year);
+        return table(run_with_python(r, progress, count_ngrams), by_year);
       },
       py::arg("paths"), py::arg("words"), py::kw_only(), py::arg("since") = py::none(),
       py::arg("until") = py::none(), py::arg("by_year") = false, py::arg("ignore_case") = false,
@@ -200,4 +221,34 @@ PYBIND11_MODULE(ngfreq, m) {
       "The totals of `words` (str or bytes) only, in their order (0 for a word that is absent; with by_year, "
       "a row\n"
       "a year the word has).");
+  m.def(
+      "series",
+      [](const py::iterable& paths, const py::iterable& queries, std::optional<std::string> totals,
+         std::optional<std::string> value, const std::string& per, int smoothing, std::optional<i64> since,
+         std::optional<i64> until, bool ignore_case, const std::string& tags, int jobs, int expand,
+         const py::object& progress) {
+        auto r = make_request<SeriesRequest>(paths, since, until, ignore_case, tags, jobs);
+        r.queries = to_bytes_list(queries);
+        if (totals) r.totals = *totals;
+        if (value) r.value = *value;
+        if (per == "percent")
+          r.scale = 100;
+        else if (per == "million")
+          r.scale = 1e6;
+        else if (per == "fraction")
+          r.scale = 1;
+        else
+          throw py::value_error("per must be percent, million or fraction");
+        r.smoothing = smoothing;
+        r.expand = expand;
+        return series_table(run_with_python(r, progress, series_ngrams));
+      },
+      py::arg("paths"), py::arg("queries"), py::kw_only(), py::arg("totals") = py::none(),
+      py::arg("value") = py::none(), py::arg("per") = "percent", py::arg("smoothing") = 0,
+      py::arg("since") = py::none(), py::arg("until") = py::none(), py::arg("ignore_case") = false,
+      py::arg("tags") = "keep", py::arg("jobs") = 0, py::arg("expand") = 10, py::arg("progress") = py::none(),
+      "The Ngram Viewer's curves, as `ngfreq series`: a column `year`, then a column a query (a group\n"
+      "`a|b` is one curve; a wildcard `Aard*` becomes its `expand` most frequent n-grams). value:\n"
+      "count, volumes or relative (the share of the year's matches in the `totals` file, the default\n"
+      "when it is given), per percent, million or fraction; smoothing: the Viewer's moving average.");
 }

@@ -9,6 +9,7 @@
 #include "ngfreq/key-sink.h"
 #include "ngfreq/row-format.h"
 #include "ngfreq/row-sink.h"
+#include "ngfreq/series-count.h"
 
 namespace ngfreq {
 
@@ -41,22 +42,33 @@ TagFilter tag_filter(const std::string& name) {
   throw UsageError("tags must be keep, drop or only, not '" + name + "'");
 }
 
+// The options every library call starts from: the CLI's defaults, no
+// progress on the terminal.
+CountOptions base_options(const std::vector<std::string>& paths, std::optional<i64> since,
+                          std::optional<i64> until, bool ignore_case, const std::string& tags, int jobs,
+                          const std::function<void(const ProgressSnapshot&)>& progress,
+                          const std::atomic<bool>* cancel) {
+  if (paths.empty()) throw UsageError("no input paths");
+  CountOptions o;
+  o.inputs = paths;
+  if (since) o.years.since = *since;
+  if (until) o.years.until = *until;
+  o.keys.ignore_case = ignore_case;
+  o.keys.tags = tag_filter(tags);
+  o.jobs = jobs;
+  o.progress = ProgressMode::none;
+  o.on_progress = progress;
+  o.cancel = cancel;
+  return o;
+}
+
 }  // namespace
 
 CountReport count_ngrams(const CountRequest& request) {
   auto start = std::chrono::steady_clock::now();
-  if (request.paths.empty()) throw UsageError("no input paths");
-  CountOptions o;
-  o.inputs = request.paths;
-  if (request.since) o.years.since = *request.since;
-  if (request.until) o.years.until = *request.until;
+  CountOptions o = base_options(request.paths, request.since, request.until, request.ignore_case,
+                                request.tags, request.jobs, request.progress, request.cancel);
   o.keys.by_year = request.by_year;
-  o.keys.ignore_case = request.ignore_case;
-  o.keys.tags = tag_filter(request.tags);
-  o.jobs = request.jobs;
-  o.progress = ProgressMode::none;
-  o.on_progress = request.progress;
-  o.cancel = request.cancel;
   bool every_row = request.words.empty();
   o.will_sort = every_row;
   CountResult result = run_count(o);
@@ -78,6 +90,40 @@ CountReport count_ngrams(const CountRequest& request) {
   report.lines = result.stats.lines;
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return report;
+}
+
+SeriesReport series_ngrams(const SeriesRequest& request) {
+  CountOptions o = base_options(request.paths, request.since, request.until, request.ignore_case,
+                                request.tags, request.jobs, request.progress, request.cancel);
+  if (request.queries.empty()) throw UsageError("no query");
+  SeriesSettings settings;
+  if (request.value.empty())
+    settings.value = request.totals.empty() ? SeriesValue::count : SeriesValue::relative;
+  else if (request.value == "count")
+    settings.value = SeriesValue::count;
+  else if (request.value == "volumes")
+    settings.value = SeriesValue::volumes;
+  else if (request.value == "relative")
+    settings.value = SeriesValue::relative;
+  else
+    throw UsageError("value must be count, volumes or relative, not '" + request.value + "'");
+  if (settings.value == SeriesValue::relative && request.totals.empty())
+    throw UsageError("a relative value needs the total-counts file (totals)");
+  if (request.since && request.until && *request.since > *request.until)
+    throw UsageError("since is after until");
+  if (request.smoothing < 0) throw UsageError("smoothing must not be negative");
+  if (request.expand < 1) throw UsageError("expand must be at least 1");
+  settings.scale = request.scale;
+  settings.smoothing = request.smoothing;
+  settings.since = request.since;
+  settings.until = request.until;
+  settings.totals_path = request.totals;
+  std::map<i64, u64> totals;
+  if (!request.totals.empty()) totals = read_total_counts(request.totals);
+  SeriesCount counted = count_series(o, parse_queries(request.queries, request.ignore_case),
+                                     totals.empty() ? nullptr : &totals, settings, request.expand);
+  return {std::move(counted.table.labels), std::move(counted.table.years), std::move(counted.table.values),
+          std::move(counted.unmatched)};
 }
 
 }  // namespace ngfreq

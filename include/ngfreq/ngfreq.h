@@ -68,4 +68,36 @@ struct CountReport {
 /// CLI's) and returns the rows.
 CountReport count_ngrams(const CountRequest& request);
 
+/// What `ngfreq series` does (series.h): the Ngram Viewer's curves.
+struct SeriesRequest {
+  std::vector<std::string> paths;
+  /// `Aardvark`, `kill switch`, a group `walk|walks|walked`, a wildcard `Aard*`.
+  std::vector<std::string> queries;
+  /// Google's total-counts file; with it the default value is relative.
+  std::string totals;
+  /// "count", "volumes" or "relative"; empty: relative with `totals`, else count.
+  std::string value;
+  /// A relative value is multiplied by this (100: percent).
+  double scale = 100;
+  /// Years each side of a year its value is averaged over.
+  int smoothing = 0;
+  std::optional<i64> since, until;
+  bool ignore_case = false;
+  std::string tags = "keep";
+  int jobs = 0;
+  /// N-grams a wildcard query becomes, most frequent first.
+  int expand = 10;
+  std::function<void(const ProgressSnapshot&)> progress;
+  const std::atomic<bool>* cancel = nullptr;
+};
+
+struct SeriesReport {
+  std::vector<std::string> labels;          // a curve a query (wildcards expanded)
+  std::vector<i64> years;                   // every year of the range
+  std::vector<std::vector<double>> values;  // values[curve][year]
+  std::vector<std::string> unmatched;       // wildcard queries that matched nothing
+};
+
+SeriesReport series_ngrams(const SeriesRequest& request);
+
 }  // namespace ngfreq

@@ -3,11 +3,10 @@
 #include <fmt/format.h>
 
 #include <chrono>
-#include <mutex>
 
-#include "ngfreq/key-sink.h"
 #include "ngfreq/output-file.h"
 #include "ngfreq/plot.h"
+#include "ngfreq/series-count.h"
 #include "ngfreq/series.h"
 #include "ngfreq/stats.h"
 
@@ -86,28 +85,12 @@ void run_series_command(CLI::App& cmd, SeriesCli& s) {
   std::unique_ptr<OutputFile> out;
   if (!s.output.empty()) out = std::make_unique<OutputFile>(s.output);
 
-  o.keys.by_year = true;
-  o.keys.only = query_filter(queries);
   warn_if_too_many_jobs(o.jobs);
-  CountResult result = run_count(o);
-  auto output_start = std::chrono::steady_clock::now();
-
-  std::unordered_map<std::string, YearCounts> counts;
-  std::mutex mutex;
-  i64 distinct = 0;
-  result.totals.visit([&](const FreqShard& shard) {
-    std::lock_guard lock(mutex);
-    for (const Entry& e : shard.entries()) {
-      auto [ngram, year] = split_year_key(std::string_view(e.key, e.key_len));
-      counts[std::string(ngram)][year] = {e.count, e.volumes};
-      distinct++;
-    }
-  });
-  std::vector<std::string> unmatched;
-  queries = expand_wildcards(queries, counts, s.expand, unmatched);
-  for (const std::string& q : unmatched)
+  SeriesCount counted = count_series(o, queries, totals.empty() ? nullptr : &totals, settings, s.expand);
+  for (const std::string& q : counted.unmatched)
     fmt::print(stderr, "ngfreq: warning: the wildcard query '{}' matched no n-gram\n", q);
-  SeriesTable table = make_series(queries, counts, totals.empty() ? nullptr : &totals, settings);
+  const SeriesTable& table = counted.table;
+  auto output_start = std::chrono::steady_clock::now();
   std::string text = format_series(table, row_format_named(s.output_format));
   if (out) {
     out->write(text);
@@ -135,10 +118,11 @@ void run_series_command(CLI::App& cmd, SeriesCli& s) {
     draw_plot({s.plot, {panel}});
   }
 
-  report_skipped_lines(result.skipped);
+  report_skipped_lines(counted.skipped);
   if (s.stats) {
     auto now = std::chrono::steady_clock::now();
-    print_stats(result.stats, distinct, std::chrono::duration<double>(now - output_start).count(),
+    print_stats(counted.stats, counted.distinct,
+                counted.table_seconds + std::chrono::duration<double>(now - output_start).count(),
                 std::chrono::duration<double>(now - start).count());
   }
 }

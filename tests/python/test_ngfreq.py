@@ -188,3 +188,45 @@ def test_other_threads_run_python_while_a_count_runs(corpus, big):
     small.join()
     done = max(seen_when_small_ended[0])
     assert done < max(progress) and progress[max(progress)] == max(progress)
+
+
+def cli_series(args):
+    """The CLI's series table (TSV): the header, then every value, row by row."""
+    out = subprocess.run([CLI, "series", "--progress", "none", *args], check=True, capture_output=True,
+                         text=True).stdout.splitlines()
+    return out[0].split("\t"), [float(v) for line in out[1:] for v in line.split("\t")]
+
+
+def module_series(table):
+    columns = table if isinstance(table, dict) else {c: list(table[c]) for c in table.columns}
+    names = list(columns)
+    return names, [float(columns[n][i]) for i in range(len(columns["year"])) for n in names]
+
+
+@pytest.mark.parametrize("options, kwargs", [
+    ([], {}),
+    (["--value", "volumes", "--smoothing", "3"], {"value": "volumes", "smoothing": 3}),
+    (["--since", "1950", "--until", "2000", "--ignore-case"], {"since": 1950, "until": 2000, "ignore_case": True}),
+])
+def test_series_gives_the_table_of_the_cli(corpus, options, kwargs):
+    queries = ["Quokkax", "quokkax|Quokkax_NOUN", "A*", "Zzzqqq*"]
+    args = [a for q in queries for a in ("-w", q)] + ["--expand", "3"] + options + [corpus]
+    header, rows = cli_series(args)
+    with pytest.warns(UserWarning, match="Zzzqqq"):
+        table = ngfreq.series([corpus], queries, expand=3, **kwargs)
+    got_header, got_rows = module_series(table)
+    assert got_header == header and len(header) == 1 + 2 + 3 + 1
+    assert got_rows == pytest.approx(rows, rel=1e-5)  # the CLI prints 6 significant digits
+
+
+def test_series_relative_to_google_total_counts_is_that_of_the_cli():
+    totals = os.path.join(SHARED, "datasets/real/v2/totalcounts/googlebooks-eng-all-totalcounts-20120701.one-per-line.csv")
+    files = sorted(glob.glob(os.path.join(SHARED, "datasets/real/v2/*/*.tsv")))
+    if not files or not os.path.exists(totals):
+        pytest.skip("no genuine excerpts in ../shared/datasets/real")
+    header, rows = cli_series(["-w", "kill switch", "--totals", totals, "--per", "million"] + files)
+    got_header, got_rows = module_series(ngfreq.series(files, ["kill switch"], totals=totals, per="million"))
+    assert got_header == header and rows[0] == 2008 and rows[1] > 0  # the excerpt is of 2008
+    assert got_rows == pytest.approx(rows, rel=1e-5)
+    with pytest.raises(ValueError, match="total-counts"):
+        ngfreq.series(files, ["kill switch"], value="relative")
