@@ -231,14 +231,7 @@ PYBIND11_MODULE(ngfreq, m) {
         r.queries = to_bytes_list(queries);
         if (totals) r.totals = *totals;
         if (value) r.value = *value;
-        if (per == "percent")
-          r.scale = 100;
-        else if (per == "million")
-          r.scale = 1e6;
-        else if (per == "fraction")
-          r.scale = 1;
-        else
-          throw py::value_error("per must be percent, million or fraction");
+        r.per = per;
         r.smoothing = smoothing;
         r.expand = expand;
         return series_table(run_with_python(r, progress, series_ngrams));

@@ -13,6 +13,13 @@
 
 namespace ngfreq {
 
+TagFilter parse_tag_filter(std::string_view name) {
+  if (name == "keep") return TagFilter::keep;
+  if (name == "drop") return TagFilter::drop;
+  if (name == "only") return TagFilter::only;
+  throw UsageError(fmt::format("tags must be keep, drop or only, not '{}'", name));
+}
+
 MapOutcome map_text(Format format, std::string_view text, const MapOptions& opts, FreqTable& table) {
   switch (format) {
   case Format::v1: return map_v1(text, opts, table);

@@ -35,13 +35,6 @@ class RowCollector : public RowSink {
   bool by_year_;
 };
 
-TagFilter tag_filter(const std::string& name) {
-  if (name == "keep") return TagFilter::keep;
-  if (name == "drop") return TagFilter::drop;
-  if (name == "only") return TagFilter::only;
-  throw UsageError("tags must be keep, drop or only, not '" + name + "'");
-}
-
 // The options every library call starts from: the CLI's defaults, no
 // progress on the terminal.
 CountOptions base_options(const std::vector<std::string>& paths, std::optional<i64> since,
@@ -54,7 +47,7 @@ CountOptions base_options(const std::vector<std::string>& paths, std::optional<i
   if (since) o.years.since = *since;
   if (until) o.years.until = *until;
   o.keys.ignore_case = ignore_case;
-  o.keys.tags = tag_filter(tags);
+  o.keys.tags = parse_tag_filter(tags);
   o.jobs = jobs;
   o.progress = ProgressMode::none;
   o.on_progress = progress;
@@ -82,9 +75,9 @@ CountReport count_ngrams(const CountRequest& request) {
   CountAnswer answer = ngfreq::answer(result.totals, wanted, result.stats.jobs, sorted ? &*sorted : nullptr);
   for (const std::vector<Row>& rows : answer.words) {
     for (const Row& r : rows) {
-      std::string text;
-      format_row(text, layout, r.key, r.count, r.volumes);
-      collector.write(text);
+      auto [ngram, year] =
+          request.by_year ? split_year_key(r.key) : std::pair<std::string_view, i64>(r.key, 0);
+      report.rows.push_back({std::string(ngram), year, r.count, r.volumes});
     }
   }
   report.lines = result.stats.lines;
@@ -97,23 +90,14 @@ SeriesReport series_ngrams(const SeriesRequest& request) {
                                 request.tags, request.jobs, request.progress, request.cancel);
   if (request.queries.empty()) throw UsageError("no query");
   SeriesSettings settings;
-  if (request.value.empty())
-    settings.value = request.totals.empty() ? SeriesValue::count : SeriesValue::relative;
-  else if (request.value == "count")
-    settings.value = SeriesValue::count;
-  else if (request.value == "volumes")
-    settings.value = SeriesValue::volumes;
-  else if (request.value == "relative")
-    settings.value = SeriesValue::relative;
-  else
-    throw UsageError("value must be count, volumes or relative, not '" + request.value + "'");
+  settings.value = series_value_named(request.value, !request.totals.empty());
   if (settings.value == SeriesValue::relative && request.totals.empty())
     throw UsageError("a relative value needs the total-counts file (totals)");
   if (request.since && request.until && *request.since > *request.until)
     throw UsageError("since is after until");
   if (request.smoothing < 0) throw UsageError("smoothing must not be negative");
   if (request.expand < 1) throw UsageError("expand must be at least 1");
-  settings.scale = request.scale;
+  settings.scale = series_scale_named(request.per);
   settings.smoothing = request.smoothing;
   settings.since = request.since;
   settings.until = request.until;

@@ -156,6 +156,21 @@ std::map<i64, u64> read_total_counts(const std::string& path) {
   return totals;
 }
 
+SeriesValue series_value_named(std::string_view name, bool have_totals) {
+  if (name.empty()) return have_totals ? SeriesValue::relative : SeriesValue::count;
+  if (name == "count") return SeriesValue::count;
+  if (name == "volumes") return SeriesValue::volumes;
+  if (name == "relative") return SeriesValue::relative;
+  throw UsageError(fmt::format("value must be count, volumes or relative, not '{}'", name));
+}
+
+double series_scale_named(std::string_view name) {
+  if (name == "percent") return 100;
+  if (name == "million") return 1e6;
+  if (name == "fraction") return 1;
+  throw UsageError(fmt::format("per must be percent, million or fraction, not '{}'", name));
+}
+
 SeriesTable make_series(const std::vector<SeriesQuery>& queries,
                         const std::unordered_map<std::string, YearCounts>& counts,
                         const std::map<i64, u64>* totals, const SeriesSettings& settings) {

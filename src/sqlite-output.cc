@@ -11,10 +11,6 @@ namespace ngfreq {
 
 namespace {
 
-bool ends_with(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
 bool valid_utf8(std::string_view s) {
   for (size_t i = 0; i < s.size();) {
     if (u8(s[i]) < 0x80) {
@@ -31,7 +27,7 @@ bool valid_utf8(std::string_view s) {
 }  // namespace
 
 bool is_sqlite_path(std::string_view path) {
-  return ends_with(path, ".sqlite") || ends_with(path, ".sqlite3") || ends_with(path, ".db");
+  return path.ends_with(".sqlite") || path.ends_with(".sqlite3") || path.ends_with(".db");
 }
 
 SqliteOutput::SqliteOutput(OutputFile& file, bool by_year) : file_(file), by_year_(by_year) {

@@ -38,6 +38,9 @@ enum class TagFilter : u32 {
   only,  // count only those entries
 };
 
+/// The TagFilter a --tags value (keep, drop, only) names; UsageError else.
+TagFilter parse_tag_filter(std::string_view name);
+
 /// What becomes of an n-gram before it is counted.
 struct KeyOptions {
   TagFilter tags = TagFilter::keep;

@@ -77,8 +77,8 @@ struct SeriesRequest {
   std::string totals;
   /// "count", "volumes" or "relative"; empty: relative with `totals`, else count.
   std::string value;
-  /// A relative value is multiplied by this (100: percent).
-  double scale = 100;
+  /// A relative value as "percent", per "million" or as a "fraction".
+  std::string per = "percent";
   /// Years each side of a year its value is averaged over.
   int smoothing = 0;
   std::optional<i64> since, until;

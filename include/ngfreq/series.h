@@ -66,6 +66,14 @@ std::vector<SeriesQuery> expand_wildcards(const std::vector<SeriesQuery>& querie
 
 enum class SeriesValue { count, volumes, relative };
 
+/// The SeriesValue a --value name (count, volumes, relative) says; an empty
+/// name is relative when there is a total-counts file, else count. Throws
+/// UsageError for any other name.
+SeriesValue series_value_named(std::string_view name, bool have_totals);
+
+/// The scale a --per name (percent, million, fraction) says; UsageError else.
+double series_scale_named(std::string_view name);
+
 struct SeriesSettings {
   SeriesValue value = SeriesValue::count;
   /// relative: the share is multiplied by this (100 for percent).

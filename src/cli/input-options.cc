@@ -101,7 +101,7 @@ void resolve_input_options(const CLI::App& cmd, InputCli& c) {
              : c.format == "v3"   ? Format::v3
              : c.format == "text" ? Format::text
                                   : Format::automatic;
-  o.keys.tags = c.tags == "drop" ? TagFilter::drop : c.tags == "only" ? TagFilter::only : TagFilter::keep;
+  o.keys.tags = parse_tag_filter(c.tags);
   if (!c.partition_size.empty()) o.partition_size = parse_size(c.partition_size, "--partition-size");
   if (!c.memory_limit.empty()) o.memory_limit = parse_size(c.memory_limit, "--memory-limit");
   if (!o.temp_dir.empty()) check_temp_dir(o.temp_dir);

@@ -61,16 +61,12 @@ void run_series_command(CLI::App& cmd, SeriesCli& s) {
   std::vector<SeriesQuery> queries = parse_queries(texts, o.keys.ignore_case);
 
   SeriesSettings settings;
-  settings.value = s.value == "volumes"    ? SeriesValue::volumes
-                   : s.value == "relative" ? SeriesValue::relative
-                   : s.value == "count"    ? SeriesValue::count
-                   : s.totals.empty()      ? SeriesValue::count
-                                           : SeriesValue::relative;
+  settings.value = series_value_named(s.value, !s.totals.empty());
   if (settings.value == SeriesValue::relative && s.totals.empty())
     throw UsageError("--value relative needs --totals FILE (Google's total counts of the corpus)");
   if (cmd.count("--per") && settings.value != SeriesValue::relative)
     throw UsageError("--per applies to --value relative");
-  settings.scale = s.per == "million" ? 1e6 : s.per == "fraction" ? 1 : 100;
+  settings.scale = series_scale_named(s.per);
   settings.smoothing = s.smoothing;
   if (cmd.count("--since")) settings.since = s.since;
   if (cmd.count("--until")) settings.until = s.until;
