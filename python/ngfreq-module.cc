@@ -18,6 +18,7 @@
 #include <optional>
 #include <thread>
 
+#include "ngfreq/byte-size.h"
 #include "ngfreq/ngfreq.h"
 
 namespace py = pybind11;
@@ -105,9 +106,31 @@ py::object frame(const py::dict& columns) {
   return pandas.attr("DataFrame")(columns);
 }
 
-py::object table(const CountReport& report, bool by_year) {
+// The report's figures as a dict, for DataFrame.attrs["stats"].
+py::dict stats_dict(const CountReport::Stats& st) {
+  py::dict d;
+  d["lines"] = st.lines;
+  d["input_bytes"] = st.input_bytes;
+  d["file_bytes"] = st.file_bytes;
+  d["distinct"] = st.distinct;
+  d["matches"] = st.matches;
+  d["skipped_lines"] = st.skipped_lines;
+  d["first_skipped"] = py::cast(st.first_skipped);
+  d["jobs"] = st.jobs;
+  d["partitions"] = st.partitions;
+  d["spilled_bytes"] = st.spilled_bytes;
+  d["map_seconds"] = st.map_seconds;
+  d["reduce_seconds"] = st.reduce_seconds;
+  d["output_seconds"] = st.output_seconds;
+  d["seconds"] = st.seconds;
+  return d;
+}
+
+// ngram[, year], total, volumes; the stats in DataFrame.attrs["stats"]; a
+// warning when malformed lines were skipped.
+py::object table(const CountReport& report, const std::vector<NgramRow>& rows, bool by_year) {
   py::list ngram, year, total, volumes;
-  for (const NgramRow& r : report.rows) {
+  for (const NgramRow& r : rows) {
     ngram.append(to_str(r.ngram));
     if (by_year) year.append(r.year);
     total.append(r.total);
@@ -118,7 +141,24 @@ py::object table(const CountReport& report, bool by_year) {
   if (by_year) columns["year"] = year;
   columns["total"] = total;
   columns["volumes"] = volumes;
-  return frame(columns);
+  const CountReport::Stats& st = report.stats;
+  if (st.skipped_lines > 0) {
+    std::string message = "skipped " + std::to_string(st.skipped_lines) + " malformed line(s)";
+    if (!st.first_skipped.empty()) message += ", the first: " + st.first_skipped.front();
+    if (PyErr_WarnEx(PyExc_UserWarning, message.c_str(), 1) != 0) throw py::error_already_set();
+  }
+  py::object out = frame(columns);
+  if (!py::isinstance<py::dict>(out)) out.attr("attrs")["stats"] = stats_dict(st);
+  return out;
+}
+
+// A size in bytes, or a string as the CLI takes one ("2G").
+i64 size_argument(const py::object& value, const char* name) {
+  if (value.is_none()) return 0;
+  if (py::isinstance<py::str>(value)) return parse_size(value.cast<std::string>(), name);
+  i64 bytes = value.cast<i64>();
+  if (bytes <= 0) throw py::value_error(std::string(name) + " must be positive");
+  return bytes;
 }
 
 // year, then a column a curve, as the CLI's TSV.
@@ -193,18 +233,31 @@ PYBIND11_MODULE(ngfreq, m) {
   m.def(
       "count",
       [](const py::iterable& paths, std::optional<i64> since, std::optional<i64> until, bool by_year,
-         bool ignore_case, const std::string& tags, int jobs, u64 min_count, const py::object& progress) {
+         bool ignore_case, const std::string& tags, int jobs, u64 min_count, i64 top, int ngram,
+         const std::string& on_error, const py::object& memory_limit, const py::object& progress) {
         auto r = make_request<CountRequest>(paths, since, until, ignore_case, tags, jobs);
         r.by_year = by_year;
         r.min_count = min_count;
-        return table(run_with_python(r, progress, count_ngrams), by_year);
+        r.top = top;
+        r.ngram = ngram;
+        if (on_error != "fail" && on_error != "skip")
+          throw py::value_error("on_error must be 'fail' or 'skip', not '" + on_error + "'");
+        r.skip_bad_lines = on_error == "skip";
+        r.memory_limit = size_argument(memory_limit, "memory_limit");
+        CountReport report = run_with_python(r, progress, count_ngrams);
+        return table(report, top > 0 ? report.top : report.rows, by_year);
       },
       py::arg("paths"), py::kw_only(), py::arg("since") = py::none(), py::arg("until") = py::none(),
       py::arg("by_year") = false, py::arg("ignore_case") = false, py::arg("tags") = "keep",
-      py::arg("jobs") = 0, py::arg("min_count") = 0, py::arg("progress") = py::none(),
+      py::arg("jobs") = 0, py::arg("min_count") = 0, py::arg("top") = 0, py::arg("ngram") = 1,
+      py::arg("on_error") = "fail", py::arg("memory_limit") = py::none(), py::arg("progress") = py::none(),
       "Every n-gram of `paths` (files or directories: v1, v2, v3, plain or gzip, or text) and its total,\n"
       "sorted by bytes: a pandas DataFrame (ngram[, year], total, volumes), or a dict of those columns\n"
-      "when pandas is absent. progress(done, total) is called as partitions finish.");
+      "when pandas is absent. top=K: only the K largest totals, largest first. ngram: words an n-gram\n"
+      "of text. on_error='skip' leaves malformed lines out, with a warning. memory_limit (bytes or\n"
+      "'2G'): past it the count spills to disk. The DataFrame's attrs['stats'] holds the run's figures\n"
+      "(lines, distinct, matches, skipped_lines, seconds ...). progress(done, total) is called as\n"
+      "partitions finish.");
   m.def(
       "lookup",
       [](const py::iterable& paths, const py::iterable& words, std::optional<i64> since,
@@ -213,7 +266,8 @@ PYBIND11_MODULE(ngfreq, m) {
         auto r = make_request<CountRequest>(paths, since, until, ignore_case, tags, jobs);
         r.by_year = by_year;
         r.words = to_bytes_list(words);
-        return table(run_with_python(r, progress, count_ngrams), by_year);
+        CountReport report = run_with_python(r, progress, count_ngrams);
+        return table(report, report.rows, by_year);
       },
       py::arg("paths"), py::arg("words"), py::kw_only(), py::arg("since") = py::none(),
       py::arg("until") = py::none(), py::arg("by_year") = false, py::arg("ignore_case") = false,

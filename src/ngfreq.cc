@@ -2,7 +2,10 @@
 // passes as the CLI's count, the rows gathered instead of printed.
 #include "ngfreq/ngfreq.h"
 
+#include <fmt/format.h>
+
 #include <chrono>
+#include <limits>
 
 #include "ngfreq/count-answer.h"
 #include "ngfreq/count.h"
@@ -55,33 +58,66 @@ CountOptions base_options(const std::vector<std::string>& paths, std::optional<i
   return o;
 }
 
+NgramRow to_ngram_row(const Row& r, bool by_year) {
+  auto [ngram, year] = by_year ? split_year_key(r.key) : std::pair<std::string_view, i64>(r.key, 0);
+  return {std::string(ngram), year, r.count, r.volumes};
+}
+
+CountReport::Stats report_stats(const CountResult& result, const CountAnswer& answer) {
+  const CountStats& st = result.stats;
+  CountReport::Stats out;
+  out.lines = st.lines;
+  out.input_bytes = st.input_bytes;
+  out.file_bytes = st.file_bytes;
+  out.distinct = answer.distinct;
+  out.matches = answer.total > std::numeric_limits<u64>::max() ? std::numeric_limits<u64>::max()
+                                                               : u64(answer.total);
+  out.skipped_lines = result.skipped.count;
+  out.first_skipped = result.skipped.first;
+  out.jobs = st.jobs;
+  out.partitions = st.partitions;
+  out.spilled_bytes = result.totals.stats().disk.bytes_written + answer.sort_spill.bytes_written;
+  out.map_seconds = st.map_seconds;
+  out.reduce_seconds = st.reduce_seconds;
+  return out;
+}
+
 }  // namespace
 
 CountReport count_ngrams(const CountRequest& request) {
   auto start = std::chrono::steady_clock::now();
   CountOptions o = base_options(request.paths, request.since, request.until, request.ignore_case,
                                 request.tags, request.jobs, request.progress, request.cancel);
+  if (request.top < 0) throw UsageError("top must not be negative");
+  if (request.ngram < 1 || request.ngram > MAX_TEXT_NGRAM)
+    throw UsageError(fmt::format("ngram must be 1 to {}", MAX_TEXT_NGRAM));
+  if (request.memory_limit < 0) throw UsageError("memory_limit must not be negative");
   o.keys.by_year = request.by_year;
-  bool every_row = request.words.empty();
+  o.ngram = request.ngram;
+  o.on_error = request.skip_bad_lines ? OnError::skip : OnError::fail;
+  o.memory_limit = request.memory_limit;
+  // Every row unless only some are asked for: the sorted listing is the
+  // costly part of a count of many n-grams.
+  bool every_row = request.words.empty() && request.top == 0;
   o.will_sort = every_row;
   CountResult result = run_count(o);
+  auto output_start = std::chrono::steady_clock::now();
 
   CountReport report;
-  AnswerRequest wanted{request.words, request.by_year, 0, request.min_count, false};
+  AnswerRequest wanted{request.words, request.by_year, request.top, request.min_count, true};
   RowLayout layout{RowFormat::tsv, request.by_year, true};
   RowCollector collector(report.rows, request.by_year);
   std::optional<SortedOutput> sorted;
   if (every_row) sorted.emplace(SortedOutput{collector, layout});
   CountAnswer answer = ngfreq::answer(result.totals, wanted, result.stats.jobs, sorted ? &*sorted : nullptr);
-  for (const std::vector<Row>& rows : answer.words) {
-    for (const Row& r : rows) {
-      auto [ngram, year] =
-          request.by_year ? split_year_key(r.key) : std::pair<std::string_view, i64>(r.key, 0);
-      report.rows.push_back({std::string(ngram), year, r.count, r.volumes});
-    }
-  }
-  report.lines = result.stats.lines;
-  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  for (const std::vector<Row>& rows : answer.words)
+    for (const Row& r : rows) report.rows.push_back(to_ngram_row(r, request.by_year));
+  for (const Row& r : answer.top) report.top.push_back(to_ngram_row(r, request.by_year));
+
+  report.stats = report_stats(result, answer);
+  auto now = std::chrono::steady_clock::now();
+  report.stats.output_seconds = std::chrono::duration<double>(now - output_start).count();
+  report.stats.seconds = std::chrono::duration<double>(now - start).count();
   return report;
 }
 

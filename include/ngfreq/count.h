@@ -23,6 +23,9 @@ enum class ExecutorKind {
   process,  // a pool of worker processes (process-pool.h)
 };
 
+/// The longest n-gram counted in text.
+inline constexpr int MAX_TEXT_NGRAM = 100;
+
 struct CountOptions {
   /// Files, directories and "-" (standard input).
   std::vector<std::string> inputs;
@@ -39,7 +42,8 @@ struct CountOptions {
   Format format = Format::automatic;
   /// --tags, --ignore-case, --by-year.
   KeyOptions keys;
-  /// Text input: how lines split into words, and words an n-gram.
+  /// Text input: how lines split into words, and words an n-gram (1 to
+  /// MAX_TEXT_NGRAM).
   Tokenizer tokenizer = Tokenizer::whitespace;
   int ngram = 1;
   /// What a malformed line does: fail the run, or be left out and reported.

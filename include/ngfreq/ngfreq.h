@@ -43,6 +43,16 @@ struct CountRequest {
   std::vector<std::string> words;
   /// Leave out totals below this (not applied to `words`).
   u64 min_count = 0;
+  /// The `top` rows with the largest totals, in CountReport::top.
+  i64 top = 0;
+  /// Text input: words an n-gram (1 to 100).
+  int ngram = 1;
+  /// Leave malformed lines out (counted in the stats) instead of throwing
+  /// InputError for the first one.
+  bool skip_bad_lines = false;
+  /// Bytes the count's tables may take before hash partitions spill to
+  /// disk; 0: the CLI's default (a share of the machine's memory).
+  i64 memory_limit = 0;
   /// Called a few times a second from a thread of the count's while it reads.
   std::function<void(const ProgressSnapshot&)> progress;
   /// Once set (from any thread), the count stops with Cancelled.
@@ -57,11 +67,29 @@ struct NgramRow {
 };
 
 struct CountReport {
-  /// Sorted by the bytes of the n-gram, then year; for `words`, in their
-  /// order.
+  /// Every row, sorted by the bytes of the n-gram, then year; with `words`,
+  /// theirs, in their order; none when only `top` is asked for.
   std::vector<NgramRow> rows;
-  i64 lines = 0;       // input lines read
-  double seconds = 0;  // wall time
+  /// With `top`: the largest totals, largest first, ties in byte order.
+  std::vector<NgramRow> top;
+
+  /// Where the count's time went, and what it read and left out.
+  struct Stats {
+    i64 lines = 0;        // input lines read
+    i64 input_bytes = 0;  // bytes parsed (inflated bytes for gzip)
+    i64 file_bytes = 0;   // bytes read from the files
+    i64 distinct = 0;     // n-grams counted (by_year: n-gram and year pairs)
+    u64 matches = 0;      // their totals summed (saturating at 2^64 - 1)
+    i64 skipped_lines = 0;                   // with skip_bad_lines
+    std::vector<std::string> first_skipped;  // "path:line: reason", the first few in input order
+    int jobs = 0;                            // worker threads
+    i64 partitions = 0;                      // pieces of input mapped
+    i64 spilled_bytes = 0;                   // written to disk under the memory limit
+    double map_seconds = 0;                  // wall: start until the last piece was mapped
+    double reduce_seconds = 0;               // wall: until the totals were complete
+    double output_seconds = 0;               // wall: gathering the rows
+    double seconds = 0;                      // wall: the whole call
+  } stats;
 };
 
 /// Counts as `ngfreq count` does (thread executor, every default of the

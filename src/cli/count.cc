@@ -25,7 +25,7 @@ void add_count_command(CLI::App& app, CountCli& c) {
       ->check(CLI::IsMember({"whitespace", "word"}))
       ->capture_default_str();
   cmd->add_option("--ngram", c.opts.ngram, "Text: count runs of N consecutive words within a line")
-      ->check(CLI::Range(1, 100))
+      ->check(CLI::Range(1, MAX_TEXT_NGRAM))
       ->capture_default_str();
   cmd->add_flag("--by-year", c.opts.keys.by_year, "Totals per n-gram and year: rows ngram, year, total");
   cmd->add_option("-w,--word", c.words, "Print the total of this n-gram (repeatable)");

@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <string>
 
+#include "ngfreq/byte-size.h"
 #include "ngfreq/count.h"
 #include "ngfreq/row-format.h"
 
@@ -25,9 +26,6 @@ struct InputCli {
   std::string memory_limit;
   i64 since = 0, until = 0;
 };
-
-/// "64M", "1g", "4096", "2KiB" -> bytes; UsageError naming `option` else.
-i64 parse_size(const std::string& text, const std::string& option);
 
 void add_input_options(CLI::App* cmd, InputCli& c);
 

@@ -70,6 +70,73 @@ def test_count_gives_the_rows_of_the_cli(corpus, options, kwargs):
     assert module_rows(ngfreq.count([corpus], **kwargs)) == want
 
 
+def cli_stdout_rows(args):
+    """The rows the CLI prints on stdout (-t, -w) with --volumes, as cli_rows."""
+    out = subprocess.run([CLI, "count", "--volumes", "--progress", "none", *args],
+                         check=True, capture_output=True).stdout
+    return [(f[0], *map(int, f[1:])) for f in (line.split(b"\t") for line in out.splitlines())]
+
+
+@pytest.mark.parametrize("options, kwargs", [
+    ([], {}),
+    (["--by-year"], {"by_year": True}),
+    (["--ignore-case", "--min-count", "300"], {"ignore_case": True, "min_count": 300}),
+])
+def test_top_gives_the_largest_totals_of_the_cli(corpus, options, kwargs):
+    want = cli_stdout_rows(["-t", "25"] + options + [corpus])
+    assert len(want) == 25
+    assert module_rows(ngfreq.count([corpus], top=25, **kwargs)) == want
+
+
+def test_the_stats_count_what_was_read_and_counted(corpus):
+    table = ngfreq.count([corpus], by_year=True)
+    stats = table.attrs["stats"]
+    with open(corpus, "rb") as f:
+        data = f.read()
+    assert stats["lines"] == data.count(b"\n")
+    assert stats["input_bytes"] == stats["file_bytes"] == len(data)
+    assert stats["distinct"] == len(table)
+    assert stats["matches"] == int(table["total"].sum())
+    assert stats["skipped_lines"] == 0 and stats["spilled_bytes"] == 0
+    assert stats["partitions"] >= 1 and stats["jobs"] >= 1
+    assert 0 < stats["map_seconds"] <= stats["seconds"]
+    assert ngfreq.count([corpus], top=3).attrs["stats"]["distinct"] == len(ngfreq.count([corpus]))
+
+
+def test_a_memory_limit_spills_to_disk_and_gives_the_same_rows(corpus):
+    table = ngfreq.count([corpus], by_year=True, memory_limit=1, jobs=2)
+    assert table.attrs["stats"]["spilled_bytes"] > 0
+    assert module_rows(table) == cli_rows(["--by-year", corpus])
+    assert ngfreq.count([corpus], memory_limit="64M").attrs["stats"]["spilled_bytes"] == 0
+    with pytest.raises(ValueError, match="memory_limit: 'lots' is not a size"):
+        ngfreq.count([corpus], memory_limit="lots")
+
+
+def test_skipped_lines_are_counted_and_warned_about(tmp_path):
+    bad = tmp_path / "bad.v2"
+    bad.write_bytes(b"a\t2000\t1\t1\nb\t2000\t1\t1\nc\t2000\tmany\t1\nb\t2001\t2\t1\n")
+    with pytest.warns(UserWarning, match=f"skipped 1 malformed line\\(s\\), the first: {bad}:3: match_count"):
+        table = ngfreq.count([str(bad)], on_error="skip")
+    assert module_rows(table) == [(b"a", 1, 1), (b"b", 3, 2)]
+    assert table.attrs["stats"]["skipped_lines"] == 1
+    assert table.attrs["stats"]["first_skipped"] == [f"{bad}:3: match_count 'many' is not a non-negative integer"]
+    with pytest.raises(ValueError, match="on_error"):
+        ngfreq.count([str(bad)], on_error="ignore")
+
+
+def test_ngrams_of_text_are_those_of_the_cli(tmp_path):
+    text = tmp_path / "t.txt"
+    subprocess.run([CLI, "generate", "-f", "text", "--size", "1M", "-o", str(text)], check=True,
+                   capture_output=True)
+    want = cli_rows(["--ngram", "3", str(text)])
+    assert len(want) > 10000
+    assert module_rows(ngfreq.count([str(text)], ngram=3)) == want
+    assert module_rows(ngfreq.count([str(text)], ngram=2, top=10)) == cli_stdout_rows(
+        ["--ngram", "2", "-t", "10", str(text)])
+    with pytest.raises(ValueError, match="ngram must be 1 to 100"):
+        ngfreq.count([str(text)], ngram=0)
+
+
 def test_the_rows_of_genuine_files_are_those_of_the_cli():
     files = sorted(glob.glob(os.path.join(SHARED, "datasets/real/v2/*/*.tsv")))
     if not files:
