@@ -70,8 +70,8 @@ CountReport::Stats report_stats(const CountResult& result, const CountAnswer& an
   out.input_bytes = st.input_bytes;
   out.file_bytes = st.file_bytes;
   out.distinct = answer.distinct;
-  out.matches = answer.total > std::numeric_limits<u64>::max() ? std::numeric_limits<u64>::max()
-                                                               : u64(answer.total);
+  out.matches =
+      answer.total > std::numeric_limits<u64>::max() ? std::numeric_limits<u64>::max() : u64(answer.total);
   out.skipped_lines = result.skipped.count;
   out.first_skipped = result.skipped.first;
   out.jobs = st.jobs;

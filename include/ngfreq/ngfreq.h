@@ -75,11 +75,11 @@ struct CountReport {
 
   /// Where the count's time went, and what it read and left out.
   struct Stats {
-    i64 lines = 0;        // input lines read
-    i64 input_bytes = 0;  // bytes parsed (inflated bytes for gzip)
-    i64 file_bytes = 0;   // bytes read from the files
-    i64 distinct = 0;     // n-grams counted (by_year: n-gram and year pairs)
-    u64 matches = 0;      // their totals summed (saturating at 2^64 - 1)
+    i64 lines = 0;                           // input lines read
+    i64 input_bytes = 0;                     // bytes parsed (inflated bytes for gzip)
+    i64 file_bytes = 0;                      // bytes read from the files
+    i64 distinct = 0;                        // n-grams counted (by_year: n-gram and year pairs)
+    u64 matches = 0;                         // their totals summed (saturating at 2^64 - 1)
     i64 skipped_lines = 0;                   // with skip_bad_lines
     std::vector<std::string> first_skipped;  // "path:line: reason", the first few in input order
     int jobs = 0;                            // worker threads
