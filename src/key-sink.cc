@@ -117,21 +117,22 @@ void fold_case(std::string_view ngram, std::string& out) {
 }
 
 bool KeySink::filter_keeps(std::string_view ngram) {
-  if (filtered_any_ && ngram == filtered_ngram_) return filtered_kept_;
-  std::string_view key = ngram;
-  if (opts_.ignore_case) {
-    key_.clear();
-    fold_case(ngram, key_);
-    key = key_;
-  }
-  filtered_ngram_.assign(ngram);
-  filtered_kept_ = opts_.only->keeps(key);
-  filtered_any_ = true;
-  return filtered_kept_;
+  if (!opts_.ignore_case) return opts_.only->keeps(ngram);
+  key_.clear();
+  fold_case(ngram, key_);
+  return opts_.only->keeps(key_);
+}
+
+bool KeySink::wanted_remembered(std::string_view ngram) {
+  if (remembered_any_ && ngram == remembered_ngram_) return remembered_wanted_;
+  remembered_ngram_.assign(ngram);
+  remembered_wanted_ = wanted(ngram);
+  remembered_any_ = true;
+  return remembered_wanted_;
 }
 
 void KeySink::add_transformed(std::string_view ngram, i64 year, u64 count, u64 volumes) {
-  if (!wanted(ngram)) return;
+  if (opts_.only ? !wanted_remembered(ngram) : !wanted(ngram)) return;
   std::string_view key = ngram;
   if (opts_.ignore_case || opts_.by_year) {
     key_.clear();

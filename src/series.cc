@@ -231,14 +231,25 @@ SeriesTable make_series(const std::vector<SeriesQuery>& queries,
 }
 
 std::string format_series(const SeriesTable& table, RowFormat format) {
-  auto value = [&](double v) { return table.integral ? fmt::format("{:.0f}", v) : fmt::format("{}", v); };
   std::string out;
+  // Appended in place, whole numbers through an integer: a table of 1,000
+  // queries has half a million values, and a string each took 0.1 s.
+  auto value = [&](double v) {
+    if (table.integral && v >= 0 && v < 0x1p63)
+      fmt::format_to(std::back_inserter(out), "{}", i64(v));
+    else if (table.integral)
+      fmt::format_to(std::back_inserter(out), "{:.0f}", v);
+    else
+      fmt::format_to(std::back_inserter(out), "{}", v);
+  };
   if (format == RowFormat::jsonl) {
     for (size_t q = 0; q < table.labels.size(); q++)
       for (size_t y = 0; y < table.years.size(); y++) {
         out += "{\"query\":";
         append_json_string(out, table.labels[q]);
-        out += fmt::format(",\"year\":{},\"value\":{}}}\n", table.years[y], value(table.values[q][y]));
+        fmt::format_to(std::back_inserter(out), ",\"year\":{},\"value\":", table.years[y]);
+        value(table.values[q][y]);
+        out += "}\n";
       }
     return out;
   }
@@ -258,7 +269,7 @@ std::string format_series(const SeriesTable& table, RowFormat format) {
     out += std::to_string(table.years[y]);
     for (size_t q = 0; q < table.labels.size(); q++) {
       out += separator;
-      out += value(table.values[q][y]);
+      value(table.values[q][y]);
     }
     out += line_end;
   }

@@ -55,16 +55,21 @@ class KeySink {
  private:
   void add_transformed(std::string_view ngram, i64 year, u64 count, u64 volumes);
 
-  /// With a key filter: whether `ngram` is kept, remembered for the next
-  /// call, since an n-gram's lines (one a year) come together.
+  /// Whether the key filter keeps `ngram` (case-folded first with
+  /// ignore_case).
   bool filter_keeps(std::string_view ngram);
+
+  /// wanted(), remembered for the next call: an n-gram's lines (one a
+  /// year) come together. Not in wanted() itself, which a parser calls once
+  /// an n-gram, where the copy would cost more than it saves.
+  bool wanted_remembered(std::string_view ngram);
 
   const KeyOptions& opts_;
   FreqTable& table_;
   std::string key_;  // reused: the transformed key
-  std::string filtered_ngram_;
-  bool filtered_kept_ = false;
-  bool filtered_any_ = false;
+  std::string remembered_ngram_;
+  bool remembered_wanted_ = false;
+  bool remembered_any_ = false;
 };
 
 /// Unicode case folding (ICU, full folding) of each token of `ngram`,
