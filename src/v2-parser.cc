@@ -232,9 +232,16 @@ template <bool V1> MapOutcome map_lines(std::string_view text, const MapOptions&
     }
 
     if (!V1 && !key_wanted && fault == Fault::none) {
+      // An n-gram no query wants: its lines are checked, not counted, in
+      // a loop of their own while they stay short and well formed. A line
+      // that is not goes round the main loop and takes the full parse.
       if (const char* next = skip_short_v2_fields(p, end)) {
-        out.lines++;
-        p = next;
+        do {
+          out.lines++;
+          p = next;
+          if (size_t(end - p) <= key_len || p[key_len] != '\t' || !same_bytes(p, key, key_len)) break;
+          next = skip_short_v2_fields(p + key_len + 1, end);
+        } while (next);
         continue;
       }
     }
