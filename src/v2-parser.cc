@@ -175,6 +175,26 @@ inline bool same_bytes(const char* a, const char* b, size_t n) {
   return std::memcmp(a, b, n) == 0;
 }
 
+// Parses the rest of a v2 line, "year TAB match TAB volumes LF", when every
+// field is short (a year of 1-4 digits, counts of 1-7: read with SWAR, no
+// loop) and the text has 24 bytes left at p; leaves p at the next line.
+// Else returns false with p unchanged, and the line takes the full parse,
+// which also reports what is wrong with it.
+inline bool parse_short_v2_fields(const char*& p, const char* end, u64& year, u64& match, u64& volumes) {
+  if (end - p < 24) return false;  // room for the loads of parse_short_u64
+  const char* q = p;
+  int n = parse_short_u64(q, year);
+  if (n == 0 || n > 4 || q[n] != '\t') return false;
+  q += n + 1;
+  n = parse_short_u64(q, match);
+  if (n == 0 || q[n] != '\t') return false;
+  q += n + 1;
+  n = parse_short_u64(q, volumes);
+  if (n == 0 || q[n] != '\n') return false;
+  p = q + n + 1;
+  return true;
+}
+
 // V1: a page_count field between match_count and volume_count.
 template <bool V1> MapOutcome map_lines(std::string_view text, const MapOptions& opts, FreqTable& table) {
   constexpr int FIELDS = V1 ? 5 : 4;
@@ -203,6 +223,17 @@ template <bool V1> MapOutcome map_lines(std::string_view text, const MapOptions&
       sink.add(std::string_view(key, key_len), 0, key_overflow ? COUNT_OVERFLOW : key_count, key_volumes);
     key_count = key_volumes = 0;
     key_seen = key_overflow = false;
+  };
+
+  auto count_line = [&](u64 year, u64 match, u64 volumes) {
+    if (!years.accepts(i64(year))) return;
+    if (by_year) {
+      if (key_wanted) sink.add(std::string_view(key, key_len), i64(year), match, volumes);
+    } else {
+      key_seen = true;
+      key_overflow |= !add_count(key_count, match);
+      add_count(key_volumes, volumes);
+    }
   };
 
   while (p < end) {
@@ -294,13 +325,16 @@ template <bool V1> MapOutcome map_lines(std::string_view text, const MapOptions&
     }
 
     out.lines++;
-    if (years.accepts(i64(year))) {
-      if (by_year) {
-        if (key_wanted) sink.add(std::string_view(key, key_len), i64(year), match, volumes);
-      } else {
-        key_seen = true;
-        key_overflow |= !add_count(key_count, match);
-        add_count(key_volumes, volumes);
+    count_line(year, match, volumes);
+    if constexpr (!V1) {
+      // The next lines of the same n-gram, while short and well formed, in
+      // a loop of their own, as the unwanted ones above.
+      while (size_t(end - p) > key_len && p[key_len] == '\t' && same_bytes(p, key, key_len)) {
+        const char* fields = p + key_len + 1;
+        if (!parse_short_v2_fields(fields, end, year, match, volumes)) break;
+        p = fields;
+        out.lines++;
+        count_line(year, match, volumes);
       }
     }
   }

@@ -34,7 +34,7 @@ inline bool parse_u64(const char*& p, const char* end, u64& out) {
 /// (SWAR, as simdjson parses eight digits); p..p+8 must be readable.
 /// Returns the number of digits, or 0 when p holds no digit or 8 or more
 /// (parse_u64 then does it).
-inline int parse_short_u64(const char* p, u64& out) {
+[[gnu::always_inline]] inline int parse_short_u64(const char* p, u64& out) {
   static_assert(std::endian::native == std::endian::little);
   u64 x;
   std::memcpy(&x, p, 8);
