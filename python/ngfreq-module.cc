@@ -115,7 +115,9 @@ py::dict stats_dict(const CountReport::Stats& st) {
   d["distinct"] = st.distinct;
   d["matches"] = st.matches;
   d["skipped_lines"] = st.skipped_lines;
-  d["first_skipped"] = py::cast(st.first_skipped);
+  py::list first_skipped;
+  for (const std::string& line : st.first_skipped) first_skipped.append(to_str(line));
+  d["first_skipped"] = first_skipped;
   d["jobs"] = st.jobs;
   d["partitions"] = st.partitions;
   d["spilled_bytes"] = st.spilled_bytes;
@@ -145,7 +147,7 @@ py::object table(const CountReport& report, const std::vector<NgramRow>& rows, b
   if (st.skipped_lines > 0) {
     std::string message = "skipped " + std::to_string(st.skipped_lines) + " malformed line(s)";
     if (!st.first_skipped.empty()) message += ", the first: " + st.first_skipped.front();
-    if (PyErr_WarnEx(PyExc_UserWarning, message.c_str(), 1) != 0) throw py::error_already_set();
+    py::module_::import("warnings").attr("warn")(to_str(message), py::handle(PyExc_UserWarning));
   }
   py::object out = frame(columns);
   if (!py::isinstance<py::dict>(out)) out.attr("attrs")["stats"] = stats_dict(st);
@@ -156,6 +158,9 @@ py::object table(const CountReport& report, const std::vector<NgramRow>& rows, b
 i64 size_argument(const py::object& value, const char* name) {
   if (value.is_none()) return 0;
   if (py::isinstance<py::str>(value)) return parse_size(value.cast<std::string>(), name);
+  // bool is an int to Python: True is no size.
+  if (!py::isinstance<py::int_>(value) || py::isinstance<py::bool_>(value))
+    throw py::type_error(std::string(name) + " must be a number of bytes or a size such as '2G'");
   i64 bytes = value.cast<i64>();
   if (bytes <= 0) throw py::value_error(std::string(name) + " must be positive");
   return bytes;
@@ -215,18 +220,19 @@ PYBIND11_MODULE(ngfreq, m) {
     } catch (const InputError& e) {
       // The exception carries its parts: path, line (0 for a byte
       // offset), where and reason.
-      py::object exc = py::reinterpret_borrow<py::object>(input_error_class.ptr())(e.what());
-      exc.attr("path") = e.path();
+      // Paths and lines are bytes: through to_str, as n-grams are.
+      py::object exc = py::reinterpret_borrow<py::object>(input_error_class.ptr())(to_str(e.what()));
+      exc.attr("path") = to_str(e.path());
       exc.attr("line") = e.line();
-      exc.attr("where") = e.where();
-      exc.attr("reason") = e.reason();
+      exc.attr("where") = to_str(e.where());
+      exc.attr("reason") = to_str(e.reason());
       PyErr_SetObject(input_error_class.ptr(), exc.ptr());
     } catch (const Cancelled& e) {
-      cancelled_class(e.what());
+      PyErr_SetObject(cancelled_class.ptr(), to_str(e.what()).ptr());
     } catch (const UsageError& e) {
-      PyErr_SetString(PyExc_ValueError, e.what());
+      PyErr_SetObject(PyExc_ValueError, to_str(e.what()).ptr());
     } catch (const Error& e) {
-      error_class(e.what());
+      PyErr_SetObject(error_class.ptr(), to_str(e.what()).ptr());
     }
   });
 

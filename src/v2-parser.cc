@@ -135,7 +135,7 @@ inline const char* skip_short_v2_fields(const char* p, const char* end) {
   if (!lf) return nullptr;
   int nl = __builtin_ctz(lf);
   int content = nl > 0 && p[nl - 1] == '\r' ? nl - 1 : nl;  // CR LF
-  u32 before = content == 32 ? ~0u : (1u << content) - 1;
+  u32 before = (1u << content) - 1;                         // content < 32: lf has a bit
   if (((digit | tab) & before) != before) return nullptr;
   // Exactly two tabs: clearing the lowest set bit twice leaves nothing.
   // (Not __builtin_popcount: without -mpopcnt it is a libgcc call, 9% of

@@ -31,7 +31,7 @@ inline bool parse_u64(const char*& p, const char* end, u64& out) {
 }
 
 /// Parses a number of 1 to 7 digits at p with one 8-byte load and no loop
-/// (SWAR, as simdjson parses eight digits); p..p+8 must be readable.
+/// (SWAR, as simdjson parses eight digits); 8 bytes at p must be readable.
 /// Returns the number of digits, or 0 when p holds no digit or 8 or more
 /// (parse_u64 then does it).
 [[gnu::always_inline]] inline int parse_short_u64(const char* p, u64& out) {

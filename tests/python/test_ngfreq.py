@@ -124,6 +124,29 @@ def test_skipped_lines_are_counted_and_warned_about(tmp_path):
         ngfreq.count([str(bad)], on_error="ignore")
 
 
+def test_a_path_that_is_not_utf8_comes_back_in_errors_and_warnings(tmp_path):
+    bad = os.path.join(os.fsencode(tmp_path), b"caf\xe9.v2")
+    with open(bad, "wb") as f:
+        f.write(b"a\t2000\t1\t1\nb\t2000\tmany\t1\n")
+    name = os.fsdecode(bad)
+    with pytest.warns(UserWarning, match="skipped 1 malformed line"):
+        table = ngfreq.count([bad], on_error="skip")
+    assert table.attrs["stats"]["first_skipped"] == [f"{name}:2: match_count 'many' is not a non-negative integer"]
+    with pytest.raises(ngfreq.InputError) as e:
+        ngfreq.count([bad])
+    assert (e.value.path, e.value.line) == (name, 2)
+    with pytest.raises(ngfreq.Error, match="cannot open"):
+        ngfreq.count([bad + b".missing"])
+
+
+def test_memory_limit_takes_bytes_or_a_size_and_nothing_else(corpus):
+    for wrong in (True, 1.5e9, [1]):
+        with pytest.raises(TypeError, match="memory_limit must be a number of bytes"):
+            ngfreq.count([corpus], memory_limit=wrong)
+    with pytest.raises(ValueError, match="memory_limit must be positive"):
+        ngfreq.count([corpus], memory_limit=-1)
+
+
 def test_ngrams_of_text_are_those_of_the_cli(tmp_path):
     text = tmp_path / "t.txt"
     subprocess.run([CLI, "generate", "-f", "text", "--size", "1M", "-o", str(text)], check=True,
