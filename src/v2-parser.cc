@@ -175,6 +175,12 @@ inline bool same_bytes(const char* a, const char* b, size_t n) {
   return std::memcmp(a, b, n) == 0;
 }
 
+// Whether the line at p starts with `key` and a TAB: one more line of the
+// n-gram being summed.
+inline bool line_has_key(const char* p, const char* end, const char* key, size_t key_len) {
+  return size_t(end - p) > key_len && p[key_len] == '\t' && same_bytes(p, key, key_len);
+}
+
 // Parses the rest of a v2 line, "year TAB match TAB volumes LF", when every
 // field is short (a year of 1-4 digits, counts of 1-7: read with SWAR, no
 // loop) and the text has 24 bytes left at p; leaves p at the next line.
@@ -242,7 +248,7 @@ template <bool V1> MapOutcome map_lines(std::string_view text, const MapOptions&
     const char* fault_at = p;
 
     // Field 1: the n-gram. Same as the previous line's key?
-    if (key && size_t(end - p) > key_len && p[key_len] == '\t' && same_bytes(p, key, key_len)) {
+    if (key && line_has_key(p, end, key, key_len)) {
       p += key_len + 1;
     } else {
       const char* tab = static_cast<const char*>(std::memchr(p, '\t', end - p));
@@ -270,7 +276,7 @@ template <bool V1> MapOutcome map_lines(std::string_view text, const MapOptions&
         do {
           out.lines++;
           p = next;
-          if (size_t(end - p) <= key_len || p[key_len] != '\t' || !same_bytes(p, key, key_len)) break;
+          if (!line_has_key(p, end, key, key_len)) break;
           next = skip_short_v2_fields(p + key_len + 1, end);
         } while (next);
         continue;
@@ -329,7 +335,7 @@ template <bool V1> MapOutcome map_lines(std::string_view text, const MapOptions&
     if constexpr (!V1) {
       // The next lines of the same n-gram, while short and well formed, in
       // a loop of their own, as the unwanted ones above.
-      while (size_t(end - p) > key_len && p[key_len] == '\t' && same_bytes(p, key, key_len)) {
+      while (line_has_key(p, end, key, key_len)) {
         const char* fields = p + key_len + 1;
         if (!parse_short_v2_fields(fields, end, year, match, volumes)) break;
         p = fields;
