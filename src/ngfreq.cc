@@ -25,12 +25,9 @@ class RowCollector : public RowSink {
   RowCollector(std::vector<NgramRow>& rows, bool by_year) : rows_(rows), by_year_(by_year) {}
 
   void write(std::string_view text) override {
-    while (!text.empty()) {
-      size_t nl = text.find('\n');
-      TsvRow r = parse_tsv_row(text.substr(0, nl), by_year_);
+    for_each_tsv_row(text, by_year_, [&](const TsvRow& r) {
       rows_.push_back({std::string(r.ngram), r.year, r.total, r.volumes});
-      text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
-    }
+    });
   }
 
  private:

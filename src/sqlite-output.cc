@@ -66,10 +66,7 @@ void SqliteOutput::fail(const std::string& what) {
 }
 
 void SqliteOutput::write(std::string_view rows) {
-  while (!rows.empty()) {
-    size_t nl = rows.find('\n');
-    TsvRow row = parse_tsv_row(rows.substr(0, nl), by_year_);
-    rows = nl == std::string_view::npos ? std::string_view() : rows.substr(nl + 1);
+  for_each_tsv_row(rows, by_year_, [&](const TsvRow& row) {
     auto integer = [&](u64 v, const char* column) {
       if (v > u64(INT64_MAX))
         throw Error(
@@ -89,7 +86,7 @@ void SqliteOutput::write(std::string_view rows) {
       fail(fmt::format("cannot insert '{}' into", excerpt(row.ngram)));
     sqlite3_reset(insert_);
     rows_++;
-  }
+  });
 }
 
 void SqliteOutput::commit() {

@@ -39,6 +39,16 @@ struct TsvRow {
 };
 TsvRow parse_tsv_row(std::string_view line, bool by_year);
 
+/// Calls f(TsvRow) for each line of `rows`, TSV rows as a RowSink is handed
+/// them.
+template <class F> void for_each_tsv_row(std::string_view rows, bool by_year, F&& f) {
+  while (!rows.empty()) {
+    size_t nl = rows.find('\n');
+    f(parse_tsv_row(rows.substr(0, nl), by_year));
+    rows = nl == std::string_view::npos ? std::string_view() : rows.substr(nl + 1);
+  }
+}
+
 /// Appends `s` as a JSON string: quotes, backslashes and control bytes
 /// escaped; bytes that are not UTF-8 as \udcXX (Python's surrogateescape:
 /// `s.encode("utf-8", "surrogateescape")` gives the bytes back).
