@@ -95,6 +95,12 @@ py::object to_str(const std::string& bytes) {
       PyUnicode_DecodeUTF8(bytes.data(), Py_ssize_t(bytes.size()), "surrogateescape"));
 }
 
+// A UserWarning; the message may hold bytes that are not UTF-8 (paths,
+// n-grams), which come through as to_str gives them.
+void warn(const std::string& message) {
+  py::module_::import("warnings").attr("warn")(to_str(message), py::handle(PyExc_UserWarning));
+}
+
 // A DataFrame when pandas imports, else the dict of columns itself.
 py::object frame(const py::dict& columns) {
   py::object pandas;
@@ -147,7 +153,7 @@ py::object table(const CountReport& report, const std::vector<NgramRow>& rows, b
   if (st.skipped_lines > 0) {
     std::string message = "skipped " + std::to_string(st.skipped_lines) + " malformed line(s)";
     if (!st.first_skipped.empty()) message += ", the first: " + st.first_skipped.front();
-    py::module_::import("warnings").attr("warn")(to_str(message), py::handle(PyExc_UserWarning));
+    warn(message);
   }
   py::object out = frame(columns);
   if (!py::isinstance<py::dict>(out)) out.attr("attrs")["stats"] = stats_dict(st);
@@ -172,8 +178,7 @@ py::object series_table(const SeriesReport& report) {
   columns["year"] = py::cast(report.years);
   for (size_t q = 0; q < report.labels.size(); q++)
     columns[to_str(report.labels[q])] = py::cast(report.values[q]);
-  for (const std::string& q : report.unmatched)
-    PyErr_WarnEx(PyExc_UserWarning, ("the wildcard query '" + q + "' matched no n-gram").c_str(), 1);
+  for (const std::string& q : report.unmatched) warn("the wildcard query '" + q + "' matched no n-gram");
   return frame(columns);
 }
 

@@ -306,7 +306,7 @@ def test_series_gives_the_table_of_the_cli(corpus, options, kwargs):
         table = ngfreq.series([corpus], queries, expand=3, **kwargs)
     got_header, got_rows = module_series(table)
     assert got_header == header and len(header) == 1 + 2 + 3 + 1
-    assert got_rows == pytest.approx(rows, rel=1e-5)  # the CLI prints 6 significant digits
+    assert got_rows == pytest.approx(rows, rel=1e-5)  # values read back from the CLI's text
 
 
 def test_series_relative_to_google_total_counts_is_that_of_the_cli():
