@@ -8,6 +8,7 @@ packages=(
   build-essential cmake pkg-config
   libtbb-dev libfmt-dev libcli11-dev zlib1g-dev libisal-dev libxxhash-dev libicu-dev liblz4-dev libsqlite3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  libopenmpi-dev openmpi-bin
   pybind11-dev python3-dev python3-pytest python3-pandas
   wamerican python3 sqlite3 hyperfine pigz isal time gnuplot-nox
 )

@@ -6,9 +6,12 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstring>
+#include <optional>
 #include <thread>
 
 #include "ngfreq/count-job.h"
+#include "ngfreq/distributed-count.h"
 #include "ngfreq/executor.h"
 
 namespace ngfreq {
@@ -85,6 +88,42 @@ static PartitionedSettings partitioned_settings(const CountOptions& opts, const 
   return s;
 }
 
+// The shuffle and gather of a count of several ranks: rank 0 ends with every
+// total, and every rank's figures in `stats.ranks`; the job's counters
+// become the sums of every rank's.
+static Totals combine_ranks(Totals local, Cluster& cluster, detail::CountJob& job,
+                            const PartitionedSettings& settings, CountStats& stats) {
+  int ranks = cluster.size();
+  detail::ExchangeStats shuffle, gather;
+  Totals owned = detail::exchange_totals(
+      std::move(local), cluster, [ranks](u64 hash) { return detail::owner_rank(hash, ranks); }, settings,
+      shuffle);
+  Totals all = detail::exchange_totals(
+      std::move(owned), cluster, [](u64) { return 0; }, settings, gather);
+
+  RankStats mine{stats.map_seconds,
+                 shuffle.seconds,
+                 gather.seconds,
+                 job.lines,
+                 shuffle.bytes_sent + gather.bytes_sent,
+                 shuffle.bytes_received + gather.bytes_received};
+  std::string bytes(reinterpret_cast<const char*>(&mine), sizeof mine);
+  for (const std::string& theirs : cluster.all_gather(bytes)) {
+    RankStats r;
+    std::memcpy(&r, theirs.data(), sizeof r);
+    stats.ranks.push_back(r);
+  }
+  std::vector<i64> sums = cluster.all_sum({job.lines, job.input_bytes, job.progress.bytes_done,
+                                           job.progress.partitions_total, job.read_ns, job.map_ns});
+  job.lines = sums[0];
+  job.input_bytes = sums[1];
+  job.progress.bytes_done = sums[2];
+  job.progress.partitions_total = sums[3];
+  job.read_ns = sums[4];
+  job.map_ns = sums[5];
+  return all;
+}
+
 CountResult run_count(const CountOptions& options) {
   CountOptions opts = options;
   if (opts.fan_in == 0) opts.fan_in = default_fan_in(opts.executor);
@@ -103,30 +142,44 @@ CountResult run_count(const CountOptions& options) {
   // oneTBB algorithm or started a thread, so the process executor can fork
   // its workers here safely.
   detail::CountJob job(opts, expand_inputs(opts.inputs), jobs);
+  Cluster* cluster = opts.cluster && opts.cluster->size() > 1 ? opts.cluster : nullptr;
+  if (cluster) detail::keep_rank_share(job, *cluster);
   if (opts.reduce == ReduceMode::automatic) opts.reduce = automatic_reduce(opts, job);
   if (opts.reduce == ReduceMode::ordered && opts.executor == ExecutorKind::process)
     throw UsageError("--reduce ordered needs the serial or thread executor");
   auto executor = detail::make_executor(job);
-  Reducer reducer(opts.reduce, opts.fan_in, executor->parallel(), partitioned_settings(opts, job));
+  PartitionedSettings settings = partitioned_settings(opts, job);
+  Reducer reducer(opts.reduce, opts.fan_in, executor->parallel(), settings);
 
   // Map every partition; tree merges start as tables arrive.
   auto start = std::chrono::steady_clock::now();
   {
-    ProgressReporter reporter(job.progress, opts.on_progress ? ProgressMode::callback : opts.progress,
-                              opts.on_progress);
+    std::optional<detail::ClusterProgress> cluster_progress;
+    if (cluster) cluster_progress.emplace(*cluster, job.progress);
+    ProgressMode mode = opts.on_progress ? ProgressMode::callback : opts.progress;
+    if (cluster && cluster->rank() != 0) mode = ProgressMode::none;
+    ProgressReporter reporter(cluster ? cluster_progress->global() : job.progress, mode, opts.on_progress);
     executor->map_all(job, reducer);
     job.progress.streams_pending = false;
+    if (cluster) cluster_progress->finish();
     reporter.stop();
   }
   CountResult result;
   result.stats.map_seconds = seconds_since(start);
   if (job.cancelled()) throw Cancelled();
+  if (cluster) {
+    detail::share_reports(job, *cluster);
+    cluster->agreed_failure = true;  // every rank now throws the same error, or none
+  }
   job.throw_first_error();
+  if (cluster) cluster->agreed_failure = false;
   result.skipped = job.skipped_lines();
 
-  // Merge what is left into the final table.
+  // Merge what is left into the final totals; across ranks, shuffle them to
+  // their owners and gather the owners' sums on rank 0.
   auto reduce_start = std::chrono::steady_clock::now();
   result.totals = reducer.finish();
+  if (cluster) result.totals = combine_ranks(std::move(result.totals), *cluster, job, settings, result.stats);
   result.stats.reduce_seconds = seconds_since(reduce_start);
   if (result.totals.in_memory()) check_overflow(result.totals.table());
 

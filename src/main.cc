@@ -14,6 +14,7 @@
 #include "cli/generate.h"
 #include "cli/series.h"
 #include "cli/tune.h"
+#include "ngfreq/mpi-cluster.h"
 #include "ngfreq/output-file.h"
 #include "ngfreq/process-pool.h"
 
@@ -48,10 +49,34 @@ void install_signal_handlers() {
   signal(SIGXFSZ, SIG_IGN);
 }
 
+// How an error ends one rank of an MPI job: rank 0 reports an error every
+// rank raised alike (a usage error, the earliest bad line), and the others
+// stay quiet; an error of one rank alone is reported by that rank, which
+// then ends the whole job, since the others would wait for it forever.
+int fail(Cluster* cluster, bool agreed, int status, const std::string& message) {
+  bool alone = !cluster || cluster->size() == 1;
+  if (alone || agreed) {
+    if (alone || cluster->rank() == 0) fmt::print(stderr, "ngfreq: error: {}\n", message);
+    return status;
+  }
+  fmt::print(stderr, "ngfreq: error (rank {} of {}): {}\n", cluster->rank(), cluster->size(), message);
+  std::fflush(stderr);
+  remove_temporary_outputs();
+  abort_mpi_job(status);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   install_signal_handlers();
+  // Under mpirun, this process is one rank of a count (mpi-cluster.h).
+  std::unique_ptr<Cluster> cluster;
+  try {
+    cluster = join_mpi_job(argc, argv);
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "ngfreq: error: {}\n", e.what());
+    return 2;
+  }
   CLI::App app{"ngfreq: n-gram frequencies of the Google Books Ngram corpus, in parallel"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "ngfreq 0.1.0");
@@ -71,12 +96,16 @@ int main(int argc, char** argv) {
   } catch (const CLI::Success& e) {
     return app.exit(e);  // --help, --version
   } catch (const CLI::ParseError& e) {
+    if (cluster && cluster->rank() != 0) return 2;  // every rank parsed the same line
     fmt::print(stderr, "ngfreq: error: {}\n", e.what());
     fmt::print(stderr, "Run 'ngfreq --help' or 'ngfreq SUBCOMMAND --help' for usage.\n");
     return 2;
   }
 
+  count_cli.opts.cluster = cluster.get();
   try {
+    if (cluster && cluster->size() > 1 && !app.got_subcommand("count"))
+      throw UsageError("under mpirun, only 'ngfreq count' runs across ranks: run this command alone");
     if (app.got_subcommand("count"))
       run_count_command(*app.get_subcommand("count"), count_cli);
     else if (app.got_subcommand("series"))
@@ -88,14 +117,11 @@ int main(int argc, char** argv) {
     else if (app.got_subcommand("bench"))
       run_bench_command(bench_cli);
   } catch (const UsageError& e) {
-    fmt::print(stderr, "ngfreq: error: {}\n", e.what());
-    return 2;
+    return fail(cluster.get(), true, 2, e.what());
   } catch (const std::bad_alloc&) {
-    fmt::print(stderr, "ngfreq: error: out of memory{}\n", address_space_note());
-    return 1;
+    return fail(cluster.get(), false, 1, "out of memory" + address_space_note());
   } catch (const std::exception& e) {
-    fmt::print(stderr, "ngfreq: error: {}\n", e.what());
-    return 1;
+    return fail(cluster.get(), cluster && cluster->agreed_failure, 1, e.what());
   }
   return 0;
 }

@@ -430,13 +430,14 @@ bool ProcessExecutor::next_task(Task& t) {
       next_partition_++;
       continue;
     }
-    i64 file_parts = 0;
-    for (i64 i = next_partition_ - p.index;
-         i < i64(job_.partitions.size()) && job_.partitions[i].file_index == p.file_index; i++)
-      file_parts++;
+    // This file's partitions are job_.partitions[first, end): all of the
+    // file's, or an MPI rank's contiguous share of them.
+    i64 first = next_partition_, end = next_partition_;
+    while (first > 0 && job_.partitions[first - 1].file_index == p.file_index) first--;
+    while (end < i64(job_.partitions.size()) && job_.partitions[end].file_index == p.file_index) end++;
     i64 batch = std::max<i64>(1, std::min(MIN_TASK_BYTES / std::max<i64>(1, job_.partition_size),
-                                          file_parts / (MIN_TASKS_PER_JOB * job_.jobs)));
-    i64 count = std::min(batch, file_parts - p.index);
+                                          (end - first) / (MIN_TASKS_PER_JOB * job_.jobs)));
+    i64 count = std::min(batch, end - next_partition_);
     t.msg = {TaskKind::map_partition,
              0,
              0,

@@ -55,6 +55,13 @@ BlockHeader read_block_header(const char* data, i64 size) {
   return h;
 }
 
+i64 next_block_size(const char* data, i64 available) {
+  if (available < BLOCK_HEADER_BYTES) throw Error("record block: bad header (a truncated message?)");
+  i64 size = BLOCK_HEADER_BYTES + i64(load_u32(data + 4));
+  read_block_header(data, std::min(size, available));
+  return size;
+}
+
 BlockHeader decode_block(const char* data, i64 size, std::string& out) {
   BlockHeader h = read_block_header(data, size);
   const char* payload = data + BLOCK_HEADER_BYTES;

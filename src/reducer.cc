@@ -39,6 +39,14 @@ void Reducer::add_flat(const FlatTable& table) {
   store_->check(*t.runs);
 }
 
+void Reducer::add_records(std::string_view records) {
+  ThreadState& t = thread_state();
+  for_each_record(records, [&](const char* record, const FlatEntry& e) {
+    t.runs->partition(FreqTable::shard_of(e.hash)).append_record(record, flat_record_size(e.key.size()));
+  });
+  store_->check(*t.runs);
+}
+
 Totals Reducer::finish_ordered() {
   ordered_->seal();
   return Totals(std::move(ordered_), settings_.jobs);

@@ -45,6 +45,16 @@ void print_stats(const CountStats& st, i64 distinct, double output_seconds, doub
   if (!st.workers.empty())
     fmt::print(stderr, "  peak memory      {:8.1f} MB (max RSS of any worker)\n",
                mb(peak_children_rss_bytes()));
+  // An MPI job: the figures above are every rank's sums, but for peak
+  // memory and the workers, which are rank 0's.
+  for (size_t i = 0; i < st.ranks.size(); i++) {
+    const RankStats& r = st.ranks[i];
+    fmt::print(stderr,
+               "  rank {:<4}        {:8} lines, map {:.3f} s, shuffle {:.3f} s, gather {:.3f} s, {:.1f} MB "
+               "sent, {:.1f} MB received\n",
+               i, r.lines, r.map_seconds, r.shuffle_seconds, r.gather_seconds, mb(r.bytes_sent),
+               mb(r.bytes_received));
+  }
 }
 
 void print_spill_stats(const FinalizeStats& fin, const SpillStats& sort, i64 memory_limit) {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "ngfreq/byte-source.h"
+#include "ngfreq/cluster.h"
 #include "ngfreq/common.h"
 #include "ngfreq/formats.h"
 #include "ngfreq/freq-table.h"
@@ -67,6 +68,10 @@ struct CountOptions {
   /// and a flag that, once set, stops the count with Cancelled.
   std::function<void(const ProgressSnapshot&)> on_progress;
   const std::atomic<bool>* cancel = nullptr;
+  /// The ranks of an MPI job (cluster.h), or nullptr to count alone. With
+  /// more than one rank, each maps its share and rank 0's result holds
+  /// every total (distributed-count.h); the other ranks' are empty.
+  Cluster* cluster = nullptr;
 };
 
 /// What one worker process of the process executor did (a slot counts
@@ -76,6 +81,16 @@ struct WorkerStats {
   i64 bytes_mapped = 0;  // input partitions, chunks and tables it mapped
   double busy_seconds = 0;
   i64 restarts = 0;
+};
+
+/// What one rank of an MPI job did (--stats on rank 0).
+struct RankStats {
+  double map_seconds = 0;      // its maps and local combine
+  double shuffle_seconds = 0;  // the exchange to the owners and their sums
+  double gather_seconds = 0;   // sending its sums to rank 0
+  i64 lines = 0;
+  i64 bytes_sent = 0;  // compressed record blocks, shuffle and gather
+  i64 bytes_received = 0;
 };
 
 /// What a run measured, for --stats and the benchmarks.
@@ -93,6 +108,7 @@ struct CountStats {
   int jobs = 0;
   i64 partition_size = 0;
   std::vector<WorkerStats> workers;  // process executor only
+  std::vector<RankStats> ranks;      // MPI jobs of two or more ranks, on rank 0
 };
 
 /// What --on-error skip left out.

@@ -46,6 +46,11 @@ void encode_block(std::string_view records, i64 count, std::string& out);
 /// `data`; throws Error on a foreign or truncated block.
 BlockHeader read_block_header(const char* data, i64 size);
 
+/// The bytes, header included, of the block that begins a run of blocks
+/// laid end to end (`available` bytes at `data`: an MPI message); throws
+/// Error on a foreign header or a block that runs past the end.
+i64 next_block_size(const char* data, i64 available);
+
 /// Decompresses the block at `data` (`size` bytes, header included),
 /// appending its records to `out`; throws Error if it is damaged.
 BlockHeader decode_block(const char* data, i64 size, std::string& out);

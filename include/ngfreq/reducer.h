@@ -91,6 +91,9 @@ class Reducer {
   /// Partitioned mode: appends every record of a flat table (a worker
   /// process's map table) to the calling thread's runs.
   void add_flat(const FlatTable& table);
+  /// Partitioned mode: appends a block of flat records (of any partitions:
+  /// an MPI shuffle's) to the calling thread's runs.
+  void add_records(std::string_view records);
 
   /// Merges everything still pending into the final totals: one table, or
   /// in partitioned mode, when the table would not fit the memory budget

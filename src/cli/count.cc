@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <exception>
 #include <memory>
 #include <optional>
 
@@ -74,16 +75,31 @@ void run_count_command(CLI::App& cmd, CountCli& c) {
   if (sqlite && c.output.empty()) throw UsageError("--output-format sqlite needs -o FILE");
   RowLayout layout{row_format_named(c.output_format), o.keys.by_year, c.volumes};
 
+  // Under mpirun, rank 0 writes everything; the others only count.
+  bool writes = !o.cluster || o.cluster->rank() == 0;
   // Open the output before counting, so a bad path fails in a second, not
   // after an hour of work.
   std::unique_ptr<OutputFile> out;
-  if (!c.output.empty()) out = std::make_unique<OutputFile>(c.output);
   std::unique_ptr<SqliteOutput> database;
-  if (out && sqlite) database = std::make_unique<SqliteOutput>(*out, o.keys.by_year);
+  std::exception_ptr open_error;
+  try {
+    if (!c.output.empty() && writes) out = std::make_unique<OutputFile>(c.output);
+    if (out && sqlite) database = std::make_unique<SqliteOutput>(*out, o.keys.by_year);
+  } catch (...) {
+    open_error = std::current_exception();
+  }
+  // Rank 0 alone opens it: every rank must learn that it failed, or they
+  // would wait for rank 0 in the count.
+  if (o.cluster && o.cluster->size() > 1 && o.cluster->all_sum({open_error ? 1 : 0})[0] > 0) {
+    o.cluster->agreed_failure = true;
+    if (!open_error) throw Error("rank 0 could not open the output");
+  }
+  if (open_error) std::rethrow_exception(open_error);
 
-  o.will_sort = out != nullptr;
-  warn_if_too_many_jobs(o.jobs);
+  o.will_sort = !c.output.empty();
+  if (writes) warn_if_too_many_jobs(o.jobs);
   CountResult result = run_count(o);
+  if (!writes) return;
   auto output_start = std::chrono::steady_clock::now();
 
   // One pass over the totals writes -o and gathers every other row asked for.

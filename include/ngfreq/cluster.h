@@ -1,0 +1,41 @@
+// The ranks of a count that runs across machines: the few collective
+// operations a distributed count needs (distributed-count.h), behind an
+// interface so that the core builds and runs without MPI; mpi-cluster.h
+// implements it on Open MPI.
+//
+// Every call is collective: every rank makes it, in the same order.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "ngfreq/common.h"
+
+namespace ngfreq {
+
+class Cluster {
+ public:
+  virtual ~Cluster() = default;
+
+  virtual int rank() const = 0;
+  virtual int size() const = 0;
+
+  /// Every rank's `mine`, in rank order.
+  virtual std::vector<std::string> all_gather(const std::string& mine) = 0;
+  /// The element-wise sums of every rank's `values` (all the same length).
+  virtual std::vector<i64> all_sum(const std::vector<i64>& values) = 0;
+  /// One exchange: outgoing[r] goes to rank r; returns what rank r sent
+  /// here as result[r]. Each rank's outgoing bytes, summed, must stay below
+  /// MAX_EXCHANGE_BYTES (MPI counts and displacements are ints).
+  virtual std::vector<std::string> all_to_all(const std::vector<std::string>& outgoing) = 0;
+
+  /// Set before an error that every rank raises alike (the earliest bad
+  /// line, found from every rank's reports): rank 0 alone reports it, and
+  /// no rank needs to abort the others.
+  bool agreed_failure = false;
+};
+
+/// The bytes one rank may put into one all_to_all, all peers together.
+inline constexpr i64 MAX_EXCHANGE_BYTES = (i64(1) << 31) - 1;
+
+}  // namespace ngfreq

@@ -1,0 +1,326 @@
+#include "ngfreq/distributed-count.h"
+
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/parallel_for.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <deque>
+
+#include "ngfreq/partition-runs.h"
+#include "ngfreq/record-block.h"
+
+namespace ngfreq::detail {
+
+void keep_rank_share(CountJob& job, const Cluster& cluster) {
+  // The plain partitions in contiguous runs, rank r the r-th: each rank
+  // reads its files' ranges front to back, and the process executor can
+  // batch neighbours. A stream input (gzip file or pipe) is read whole by
+  // one rank: largest first, each to the rank with the fewest bytes so far.
+  int rank = cluster.rank(), ranks = cluster.size();
+  i64 parts = job.partitions.size();
+  std::vector<i64> bytes(ranks, 0);
+  std::vector<Partition> mine;
+  for (int r = 0; r < ranks; r++)
+    for (i64 i = parts * r / ranks; i < parts * (r + 1) / ranks; i++) {
+      const Partition& p = job.partitions[i];
+      bytes[r] += p.end - p.begin;
+      if (r == rank) mine.push_back(p);
+    }
+  std::vector<i64> streams = job.stream_inputs;
+  std::stable_sort(streams.begin(), streams.end(),
+                   [&](i64 a, i64 b) { return job.inputs[a].size > job.inputs[b].size; });
+  std::vector<i64> my_streams;
+  for (i64 f : streams) {
+    int r = int(std::min_element(bytes.begin(), bytes.end()) - bytes.begin());
+    bytes[r] += std::max<i64>(1, estimated_input_bytes({job.inputs[f]}));
+    if (r == rank) my_streams.push_back(f);
+  }
+  std::sort(my_streams.begin(), my_streams.end());
+  job.partitions = std::move(mine);
+  job.stream_inputs = std::move(my_streams);
+  i64 file_bytes = 0;
+  for (const Partition& p : job.partitions) file_bytes += p.end - p.begin;
+  for (i64 f : job.stream_inputs) file_bytes += job.inputs[f].size;
+  job.progress.partitions_total = job.partitions.size();
+  job.progress.bytes_total = file_bytes;
+  job.progress.streams_pending = !job.stream_inputs.empty();
+}
+
+// ---- Map reports, as bytes -------------------------------------------------
+
+namespace {
+
+class ByteWriter {
+ public:
+  void number(i64 v) { out_.append(reinterpret_cast<const char*>(&v), sizeof v); }
+  void text(const std::string& s) {
+    number(s.size());
+    out_ += s;
+  }
+  void line_error(const LineError& e) {
+    number(e.offset);
+    number(e.line_index);
+    text(e.reason);
+  }
+  std::string take() { return std::move(out_); }
+
+ private:
+  std::string out_;
+};
+
+// Reads what a ByteWriter wrote; the bytes come from another rank of the
+// same binary, so a short read is a bug, reported as an Error.
+class ByteReader {
+ public:
+  explicit ByteReader(std::string_view in) : in_(in) {}
+  bool done() const { return in_.empty(); }
+  i64 number() {
+    i64 v;
+    need(sizeof v);
+    std::memcpy(&v, in_.data(), sizeof v);
+    in_.remove_prefix(sizeof v);
+    return v;
+  }
+  std::string text() {
+    i64 n = number();
+    need(n);
+    std::string s(in_.substr(0, n));
+    in_.remove_prefix(n);
+    return s;
+  }
+  LineError line_error() {
+    LineError e;
+    e.offset = number();
+    e.line_index = number();
+    e.reason = text();
+    return e;
+  }
+
+ private:
+  void need(i64 n) const {
+    if (n < 0 || i64(in_.size()) < n) throw Error("a map report from another rank is truncated");
+  }
+  std::string_view in_;
+};
+
+std::string encode_reports(const std::vector<MapReport>& reports) {
+  ByteWriter w;
+  for (const MapReport& r : reports) {
+    w.number(r.file_index);
+    w.number(r.index);
+    w.number(r.lines);
+    w.number(r.error.has_value());
+    if (r.error) w.line_error(*r.error);
+    w.number(r.located_error.has_value());
+    if (r.located_error) w.text(*r.located_error);
+    w.number(r.skipped);
+    w.number(r.first_skipped.size());
+    for (const LineError& e : r.first_skipped) w.line_error(e);
+  }
+  return w.take();
+}
+
+std::vector<MapReport> decode_reports(std::string_view bytes) {
+  ByteReader in(bytes);
+  std::vector<MapReport> reports;
+  while (!in.done()) {
+    MapReport r;
+    r.file_index = in.number();
+    r.index = in.number();
+    r.lines = in.number();
+    if (in.number()) r.error = in.line_error();
+    if (in.number()) r.located_error = in.text();
+    r.skipped = in.number();
+    for (i64 n = in.number(); n > 0; n--) r.first_skipped.push_back(in.line_error());
+    reports.push_back(std::move(r));
+  }
+  return reports;
+}
+
+}  // namespace
+
+void share_reports(CountJob& job, Cluster& cluster) {
+  std::vector<MapReport> mine = job.take_reports();
+  std::vector<std::string> all = cluster.all_gather(encode_reports(mine));
+  for (int r = 0; r < cluster.size(); r++) {
+    if (r == cluster.rank()) continue;
+    for (MapReport& rep : decode_reports(all[r])) job.report(std::move(rep));
+  }
+  for (MapReport& rep : mine) job.report(std::move(rep));
+}
+
+// ---- Progress --------------------------------------------------------------
+
+// How often the ranks sum their counters: often enough for a bar that moves,
+// rare enough to cost nothing next to the maps.
+static constexpr auto PROGRESS_PERIOD = std::chrono::milliseconds(200);
+
+ClusterProgress::ClusterProgress(Cluster& cluster, const ProgressCounters& local)
+    : cluster_(cluster), local_(local) {
+  thread_ = std::thread([this] { run(); });
+}
+
+ClusterProgress::~ClusterProgress() {
+  if (std::uncaught_exceptions() > 0 && thread_.joinable()) {
+    // An error of this rank alone: main() ends the whole job (MPI_Abort)
+    // at once, rather than wait here for every other rank to finish.
+    thread_.detach();
+    return;
+  }
+  try {
+    finish();
+  } catch (...) {
+  }
+}
+
+void ClusterProgress::finish() {
+  {
+    std::lock_guard lock(mutex_);
+    done_ = true;
+  }
+  wake_.notify_one();
+  if (thread_.joinable()) thread_.join();
+  if (error_) std::rethrow_exception(std::exchange(error_, nullptr));
+}
+
+void ClusterProgress::run() {
+  try {
+    bool told_done = false;
+    for (;;) {
+      bool done;
+      {
+        std::unique_lock lock(mutex_);
+        // A rank that finished says so at once, then keeps summing at the
+        // period until every rank has.
+        wake_.wait_for(lock, PROGRESS_PERIOD, [&] { return done_ && !told_done; });
+        done = done_;
+      }
+      told_done = done;
+      auto load = [](const std::atomic<i64>& a) { return a.load(std::memory_order_relaxed); };
+      std::vector<i64> sums =
+          cluster_.all_sum({load(local_.partitions_done), load(local_.partitions_total),
+                            load(local_.bytes_done), load(local_.bytes_total), load(local_.bytes_parsed),
+                            local_.streams_pending ? 1 : 0, done ? 0 : 1});
+      global_.partitions_done = sums[0];
+      global_.partitions_total = sums[1];
+      global_.bytes_done = sums[2];
+      global_.bytes_total = sums[3];
+      global_.bytes_parsed = sums[4];
+      global_.streams_pending = sums[5] > 0;
+      if (sums[6] == 0) return;
+    }
+  } catch (...) {
+    error_ = std::current_exception();
+  }
+}
+
+// ---- The exchange of totals ------------------------------------------------
+
+int owner_rank(u64 hash, int ranks) {
+  int unit = FreqTable::shard_of(hash) * SUB_PARTITIONS + sub_partition(hash, 1);
+  return unit % ranks;
+}
+
+i64 exchange_bytes_per_peer(int ranks) {
+  constexpr i64 MIN_PER_PEER = 1 << 20;
+  return std::min(std::max(MIN_PER_PEER, EXCHANGE_ROUND_BYTES / ranks), MAX_EXCHANGE_BYTES / ranks);
+}
+
+namespace {
+
+// One visiting thread's records on their way out: raw records a
+// destination, compressed into a block once SPILL_BLOCK_BYTES are there.
+struct Outbox {
+  explicit Outbox(int ranks) : pending(ranks), pending_records(ranks, 0), blocks(ranks) {}
+  std::vector<std::string> pending;
+  std::vector<i64> pending_records;
+  std::vector<std::deque<std::string>> blocks;
+
+  void seal(int dest) {
+    if (pending_records[dest] == 0) return;
+    std::string block;
+    encode_block(pending[dest], pending_records[dest], block);
+    blocks[dest].push_back(std::move(block));
+    pending[dest].clear();
+    pending_records[dest] = 0;
+  }
+};
+
+// Decodes the blocks of one all_to_all message and adds their records.
+void receive_blocks(std::string_view message, Reducer& into, i64& bytes) {
+  std::vector<std::string_view> blocks;
+  while (!message.empty()) {
+    i64 size = next_block_size(message.data(), message.size());
+    blocks.push_back(message.substr(0, size));
+    message.remove_prefix(size);
+    bytes += size;
+  }
+  tbb::parallel_for(size_t(0), blocks.size(), [&](size_t i) {
+    std::string records;
+    decode_block(blocks[i].data(), blocks[i].size(), records);
+    into.add_records(records);
+  });
+}
+
+}  // namespace
+
+Totals exchange_totals(Totals from, Cluster& cluster, const std::function<int(u64 hash)>& destination,
+                       const PartitionedSettings& settings, ExchangeStats& stats) {
+  auto start = std::chrono::steady_clock::now();
+  int rank = cluster.rank(), ranks = cluster.size();
+  Reducer into(ReduceMode::partitioned, 2, true, settings);
+
+  // Cut this rank's totals by destination; its own go straight in.
+  tbb::enumerable_thread_specific<Outbox> outboxes([&] { return Outbox(ranks); });
+  from.visit([&](const FreqShard& shard) {
+    Outbox& box = outboxes.local();
+    std::string own;
+    for (const Entry& e : shard.entries()) {
+      int dest = destination(e.hash);
+      std::string& out = dest == rank ? own : box.pending[dest];
+      i64 at = out.size();
+      out.resize(at + flat_record_size(e.key_len));
+      encode_flat_record(out.data() + at, {e.key_view(), e.hash, e.count, e.volumes});
+      if (dest == rank) continue;
+      box.pending_records[dest]++;
+      if (i64(out.size()) >= SPILL_BLOCK_BYTES) box.seal(dest);
+    }
+    if (!own.empty()) into.add_records(own);
+  });
+  from = Totals();
+  std::vector<std::deque<std::string>> queue(ranks);
+  for (Outbox& box : outboxes)
+    for (int dest = 0; dest < ranks; dest++) {
+      box.seal(dest);
+      for (std::string& b : box.blocks[dest]) queue[dest].push_back(std::move(b));
+    }
+  outboxes.clear();
+
+  // Rounds: whole blocks, up to the cap a peer, until no rank has any left.
+  i64 cap = exchange_bytes_per_peer(ranks);
+  for (;;) {
+    std::vector<std::string> out(ranks);
+    i64 left = 0;
+    for (int dest = 0; dest < ranks; dest++) {
+      std::deque<std::string>& q = queue[dest];
+      while (!q.empty() && (out[dest].empty() || i64(out[dest].size() + q.front().size()) <= cap)) {
+        out[dest] += q.front();
+        q.pop_front();
+      }
+      stats.bytes_sent += out[dest].size();
+      left += q.size();
+    }
+    std::vector<std::string> received = cluster.all_to_all(out);
+    out.clear();
+    stats.rounds++;
+    for (const std::string& message : received) receive_blocks(message, into, stats.bytes_received);
+    if (cluster.all_sum({left})[0] == 0) break;
+  }
+  Totals result = into.finish();
+  stats.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return result;
+}
+
+}  // namespace ngfreq::detail

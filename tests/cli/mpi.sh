@@ -1,0 +1,145 @@
+# mpirun -np 1..4: the count of an MPI job is byte-identical to one
+# process's, over the formats and options of the other CLI tests, with a
+# forced spill, both executors, and once over TCP only; a bad line on any
+# rank is the same FILE:LINE error; a rank killed mid-run ends the job with
+# no output and no temporary file.
+. "$(dirname "$0")/common.inc"
+command -v mpirun > /dev/null || { echo "skipped: no mpirun (apt-get install openmpi-bin libopenmpi-dev)"; exit 0; }
+cd "$t"
+export OMPI_MCA_rmaps_base_oversubscribe=1
+[ "$(id -u)" -ne 0 ] || export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+# mpirun NP ARGS...: ngfreq ARGS as NP ranks (stdout and stderr kept).
+mpi() {
+  local np=$1
+  shift
+  mpirun -np "$np" ${MPI_ARGS:-} "$NGFREQ" "$@"
+}
+
+# Small partitions, so that every rank gets several of each file.
+"$NGFREQ" generate --size 6M --seed 11 -o v2.tsv 2> /dev/null
+"$NGFREQ" generate --size 2M --seed 12 --gzip -o v2.gz 2> /dev/null
+"$NGFREQ" generate --size 2M --seed 13 --gzip -o more.gz 2> /dev/null
+"$NGFREQ" generate -f v3 --n 2 --size 3M --seed 14 -o v3.tsv 2> /dev/null
+"$NGFREQ" generate -f text --size 2M --seed 15 -o t.txt 2> /dev/null
+corpus=(v2.tsv v2.gz more.gz)
+
+# same NAME ARGS...: one process and NP = 1..4 ranks write the same -o and
+# the same standard output.
+same() {
+  local name=$1
+  shift
+  "$NGFREQ" count -p 256K "$@" -o "want.$name" > want.out
+  for np in 1 2 3 4; do
+    rm -f "got.$name"
+    mpi "$np" count -p 256K "$@" -o "got.$name" > got.out
+    cmp "want.$name" "got.$name" || { echo "-o differs with $np ranks: $*"; exit 1; }
+    cmp want.out got.out || { echo "stdout differs with $np ranks: $*"; exit 1; }
+  done
+}
+same tsv "${corpus[@]}"
+same top "${corpus[@]}" --top 20 -w "$(head -1 v2.tsv | cut -f1)" -w no-such-ngram
+same by-year "${corpus[@]}" --by-year --volumes
+same csv "${corpus[@]}" --ignore-case --min-count 50 --output-format csv
+same jsonl "${corpus[@]}" --since 1900 --until 1990 --output-format jsonl
+same v3 v3.tsv v2.tsv --tags drop
+same text --ngram 3 t.txt
+same spill "${corpus[@]}" --by-year --memory-limit 1 --temp-dir "$t"
+same process "${corpus[@]}" -e process -j 2
+# The path between hosts: TCP only, no shared-memory transport.
+"$NGFREQ" count "${corpus[@]}" --by-year -o want.tcp
+MPI_ARGS="--mca btl tcp,self" mpi 3 count -p 256K "${corpus[@]}" --by-year -o got.tcp
+cmp want.tcp got.tcp
+
+# SQLite: the same table.
+"$NGFREQ" count "${corpus[@]}" -o want.sqlite
+mpi 3 count -p 256K "${corpus[@]}" -o got.sqlite
+[ "$(sqlite3 want.sqlite 'SELECT * FROM ngrams')" = "$(sqlite3 got.sqlite 'SELECT * FROM ngrams')" ]
+
+# The default listing's summary names the lines of every rank.
+mpi 2 count -p 256K "${corpus[@]}" > summary
+lines=$( (cat v2.tsv; gzip -dc v2.gz more.gz) | wc -l)
+grep -q " matches in $lines lines " summary
+
+# --stats on rank 0 lists every rank.
+mpi 3 count -p 256K "${corpus[@]}" --stats -t 1 2> stats > /dev/null
+[ "$(grep -c '^  rank [0-9]' stats)" -eq 3 ]
+
+# A bad line: the same message and status, whichever rank read it, and no
+# output file.
+{ head -100000 v2.tsv; printf 'broken line\n'; tail -n +100001 v2.tsv; } > bad.tsv
+rc=0
+"$NGFREQ" count -p 256K v2.gz bad.tsv -o out.bad 2> want.err || rc=$?
+[ "$rc" -eq 1 ]
+grep -q "bad.tsv:100001:" want.err
+for np in 2 3 4; do
+  rc=0
+  mpi "$np" count -p 256K v2.gz bad.tsv -o out.bad > /dev/null 2> got.err || rc=$?
+  [ "$rc" -ne 0 ] || { echo "a bad line with $np ranks exited 0"; exit 1; }
+  [ "$(grep -c '^ngfreq: error' got.err)" -eq 1 ] || { cat got.err; exit 1; }
+  grep -qF "$(cat want.err)" got.err
+  [ ! -e out.bad ]
+done
+# --on-error skip: the same rows and the same report of the skipped line.
+"$NGFREQ" count -p 256K v2.gz bad.tsv --on-error skip -o want.skip 2> want.err
+mpi 3 count -p 256K v2.gz bad.tsv --on-error skip -o got.skip 2> got.err
+cmp want.skip got.skip
+grep -qF "$(head -1 want.err)" got.err
+
+# Only count runs across ranks.
+rc=0
+mpi 2 generate --size 1M -o gen.tsv 2> err || rc=$?
+[ "$rc" -eq 2 ] && grep -q "only 'ngfreq count' runs across ranks" err && [ ! -e gen.tsv ]
+# A bad output path fails every rank at once, not after the count.
+rc=0
+timeout 60 mpirun -np 2 "$NGFREQ" count v2.tsv -o no-such-dir/out 2> err || rc=$?
+[ "$rc" -ne 0 ] && [ "$rc" -ne 124 ] && grep -q "no-such-dir" err
+
+# A rank killed mid-run: rank 1 reads a FIFO that never ends; killing it
+# ends the job, non-zero, with no output and no temporary file.
+mkfifo pipe
+mkdir tmp
+sleep 600 > pipe &
+writer=$!
+mpirun -np 2 "$NGFREQ" count v2.tsv pipe -p 256K -o killed.tsv --temp-dir tmp > /dev/null 2>&1 &
+job=$!
+victim=
+for _ in $(seq 100); do
+  for pid in $(pgrep -f "ngfreq count v2.tsv pipe" || true); do
+    tr '\0' '\n' < "/proc/$pid/environ" 2> /dev/null | grep -qx 'OMPI_COMM_WORLD_RANK=1' && victim=$pid
+  done
+  [ -n "$victim" ] && break
+  sleep 0.1
+done
+[ -n "$victim" ] || { echo "rank 1 never started"; exit 1; }
+sleep 0.5
+kill -9 "$victim"
+rc=0
+wait "$job" || rc=$?
+kill "$writer" 2> /dev/null || true
+[ "$rc" -ne 0 ] || { echo "a killed rank: mpirun exited 0"; exit 1; }
+[ -z "$(ls -A tmp)" ]
+[ -z "$(ls -A . | grep -i 'killed')" ] || { ls -la; exit 1; }
+
+# Ctrl-C to mpirun stops every rank: non-zero, nothing left behind.
+sleep 600 > pipe &
+writer=$!
+mpirun -np 2 "$NGFREQ" count v2.tsv pipe -p 256K -o interrupted.tsv --temp-dir tmp > /dev/null 2>&1 &
+job=$!
+for _ in $(seq 100); do
+  [ "$(pgrep -fc "ngfreq count v2.tsv pipe" || true)" -ge 2 ] && break
+  sleep 0.1
+done
+sleep 0.5
+kill -INT "$job"
+rc=0
+wait "$job" || rc=$?
+kill "$writer" 2> /dev/null || true
+[ "$rc" -ne 0 ]
+for _ in $(seq 50); do
+  [ "$(pgrep -fc "ngfreq count v2.tsv pipe" || true)" -eq 0 ] && break
+  sleep 0.1
+done
+[ "$(pgrep -fc "ngfreq count v2.tsv pipe" || true)" -eq 0 ] || { echo "ranks survived Ctrl-C"; exit 1; }
+[ -z "$(ls -A tmp)" ]
+[ -z "$(ls -A . | grep -i 'interrupted')" ] || { ls -la; exit 1; }
+echo ok
