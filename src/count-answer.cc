@@ -17,6 +17,12 @@
 
 namespace ngfreq {
 
+void sort_by_year(std::vector<Row>& rows) {
+  std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
+    return split_year_key(a.key).second < split_year_key(b.key).second;
+  });
+}
+
 std::string u128_string(u128 v) {
   if (v == 0) return "0";
   std::string s;
@@ -35,11 +41,6 @@ struct RowView {
   u64 count;
   u64 volumes;
 };
-
-template <class R> bool rank_less(const R& a, const R& b) {
-  if (a.count != b.count) return a.count > b.count;
-  return a.key < b.key;
-}
 
 // The K largest totals over every partition or range: each offers its own
 // K best, and the pool is cut back to K whenever it doubles.
@@ -132,10 +133,7 @@ class WordRows {
 
   std::vector<std::vector<Row>> finish() {
     if (by_year_)
-      for (std::vector<Row>& rows : rows_)
-        std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
-          return split_year_key(a.key).second < split_year_key(b.key).second;
-        });
+      for (std::vector<Row>& rows : rows_) sort_by_year(rows);
     return std::move(rows_);
   }
 

@@ -88,9 +88,9 @@ static PartitionedSettings partitioned_settings(const CountOptions& opts, const 
   return s;
 }
 
-// The shuffle and gather of a count of several ranks: rank 0 ends with every
-// total, and every rank's figures in `stats.ranks`; the job's counters
-// become the sums of every rank's.
+// The shuffle and gather of a count of several ranks: each rank ends with
+// the totals it owns, or rank 0 with every total; and every rank's figures in `stats.ranks`; the job's
+// counters become the sums of every rank's.
 static Totals combine_ranks(Totals local, Cluster& cluster, detail::CountJob& job,
                             const PartitionedSettings& settings, CountStats& stats) {
   int ranks = cluster.size();
@@ -98,8 +98,9 @@ static Totals combine_ranks(Totals local, Cluster& cluster, detail::CountJob& jo
   Totals owned = detail::exchange_totals(
       std::move(local), cluster, [ranks](u64 hash) { return detail::owner_rank(hash, ranks); }, settings,
       shuffle);
-  Totals all = detail::exchange_totals(
-      std::move(owned), cluster, [](u64) { return 0; }, settings, gather);
+  if (job.opts.gather)
+    owned = detail::exchange_totals(
+        std::move(owned), cluster, [](u64) { return 0; }, settings, gather);
 
   RankStats mine{stats.map_seconds,
                  shuffle.seconds,
@@ -121,7 +122,7 @@ static Totals combine_ranks(Totals local, Cluster& cluster, detail::CountJob& jo
   job.progress.partitions_total = sums[3];
   job.read_ns = sums[4];
   job.map_ns = sums[5];
-  return all;
+  return owned;
 }
 
 CountResult run_count(const CountOptions& options) {

@@ -151,6 +151,69 @@ void share_reports(CountJob& job, Cluster& cluster) {
   for (MapReport& rep : mine) job.report(std::move(rep));
 }
 
+// ---- Answers -------------------------------------------------------------
+
+namespace {
+
+void write_rows(ByteWriter& w, const std::vector<Row>& rows) {
+  w.number(rows.size());
+  for (const Row& r : rows) {
+    w.text(r.key);
+    w.number(i64(r.count));
+    w.number(i64(r.volumes));
+  }
+}
+
+void read_rows(ByteReader& in, std::vector<Row>& rows) {
+  for (i64 n = in.number(); n > 0; n--) {
+    Row r;
+    r.key = in.text();
+    r.count = u64(in.number());
+    r.volumes = u64(in.number());
+    rows.push_back(std::move(r));
+  }
+}
+
+}  // namespace
+
+CountAnswer combine_answers(CountAnswer mine, const AnswerRequest& request, Cluster& cluster) {
+  ByteWriter w;
+  for (const std::vector<Row>& rows : mine.words) write_rows(w, rows);
+  write_rows(w, mine.top);
+  w.number(mine.distinct);
+  w.number(i64(u64(mine.total)));
+  w.number(i64(u64(mine.total >> 64)));
+  std::vector<std::string> all = cluster.all_gather(w.take());
+  if (cluster.rank() != 0) return mine;
+
+  CountAnswer out;
+  out.sort_spill = mine.sort_spill;
+  out.words.resize(request.words.size());
+  for (const std::string& bytes : all) {
+    ByteReader in(bytes);
+    for (size_t i = 0; i < request.words.size(); i++) {
+      std::vector<Row> rows;
+      read_rows(in, rows);
+      // Without --by-year every rank has a row for the word, with a 0
+      // total but on its owner.
+      for (Row& r : rows)
+        if (request.by_year || out.words[i].empty() || r.count > 0 || r.volumes > 0) {
+          if (!request.by_year) out.words[i].clear();
+          out.words[i].push_back(std::move(r));
+        }
+    }
+    read_rows(in, out.top);
+    out.distinct += in.number();
+    u128 low = u64(in.number()), high = u64(in.number());
+    out.total += low | high << 64;
+  }
+  if (request.by_year)
+    for (std::vector<Row>& rows : out.words) sort_by_year(rows);
+  std::sort(out.top.begin(), out.top.end(), rank_less<Row>);
+  if (i64(out.top.size()) > request.top) out.top.resize(request.top);
+  return out;
+}
+
 // ---- Progress --------------------------------------------------------------
 
 // How often the ranks sum their counters: often enough for a bar that moves,

@@ -79,7 +79,7 @@ int main(int argc, char** argv) {
   }
   CLI::App app{"ngfreq: n-gram frequencies of the Google Books Ngram corpus, in parallel"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", "ngfreq 0.1.0");
+  app.set_version_flag("--version", mpi_available() ? "ngfreq 0.1.0 (with Open MPI)" : "ngfreq 0.1.0");
   CountCli count_cli;
   GenerateCli generate_cli;
   add_count_command(app, count_cli);

@@ -26,6 +26,15 @@ struct Row {
   u64 volumes = 0;
 };
 
+/// The order of the top K: the larger total first, ties in key byte order.
+template <class R> bool rank_less(const R& a, const R& b) {
+  if (a.count != b.count) return a.count > b.count;
+  return a.key < b.key;
+}
+
+/// Sorts one word's --by-year rows by year.
+void sort_by_year(std::vector<Row>& rows);
+
 struct AnswerRequest {
   std::vector<std::string> words;
   /// Keys are --by-year keys: a word's rows are its years, in year order.

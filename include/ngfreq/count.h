@@ -72,6 +72,10 @@ struct CountOptions {
   /// more than one rank, each maps its share and rank 0's result holds
   /// every total (distributed-count.h); the other ranks' are empty.
   Cluster* cluster = nullptr;
+  /// With a cluster of two or more ranks: gather every total on rank 0
+  /// (a sorted listing needs them all); false leaves each rank the totals
+  /// of the keys it owns, whose answers combine_answers() joins.
+  bool gather = true;
 };
 
 /// What one worker process of the process executor did (a slot counts

@@ -12,10 +12,13 @@
 //    that owns their hash partition, in bounded rounds of record blocks
 //    (record-block.h); an owner sums what it receives with the partitioned
 //    reducer, which spills past the memory limit.
-// 5. Gather: the owners send their sums to rank 0, which receives them the
-//    same way and writes the output as one process would: byte for byte
-//    the same. Sorting needs every key anyway, and one writer keeps the
-//    output file atomic; rank 0's output time is that of one process.
+// 5. A sorted listing (-o): the owners send their sums to rank 0, which
+//    receives them the same way and writes the output as one process
+//    would: byte for byte the same. Sorting needs every key in one place
+//    anyway, and one writer keeps the output file atomic; rank 0's output
+//    time is that of one process. Everything else (-w, --top, the summary)
+//    each owner answers for its own keys, and the answers are joined
+//    (combine_answers), so that only a few rows cross the network.
 #pragma once
 
 #include <condition_variable>
@@ -25,6 +28,7 @@
 #include <thread>
 
 #include "ngfreq/cluster.h"
+#include "ngfreq/count-answer.h"
 #include "ngfreq/count-job.h"
 #include "ngfreq/progress.h"
 #include "ngfreq/reducer.h"
@@ -78,6 +82,12 @@ struct ExchangeStats {
 /// `settings`' memory budget). `from` is consumed.
 Totals exchange_totals(Totals from, Cluster& cluster, const std::function<int(u64 hash)>& destination,
                        const PartitionedSettings& settings, ExchangeStats& stats);
+
+/// The whole job's answer on rank 0 (the others get theirs back), from
+/// every rank's answer for the keys it owns: a word's row comes from its
+/// owner, the top K are the K best of every rank's K best, and the
+/// summaries add up.
+CountAnswer combine_answers(CountAnswer mine, const AnswerRequest& request, Cluster& cluster);
 
 /// The rank that owns the totals of keys with `hash` in the shuffle: by
 /// level-1 sub-partition (partition-runs.h), 1,024 units dealt round-robin.

@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "ngfreq/count-answer.h"
+#include "ngfreq/distributed-count.h"
 #include "ngfreq/output-file.h"
 #include "ngfreq/sqlite-output.h"
 #include "ngfreq/stats.h"
@@ -97,9 +98,13 @@ void run_count_command(CLI::App& cmd, CountCli& c) {
   if (open_error) std::rethrow_exception(open_error);
 
   o.will_sort = !c.output.empty();
+  // Across ranks, only a sorted listing needs every total on rank 0; the
+  // rest is answered by each key's owner and joined.
+  o.gather = o.will_sort;
+  bool join_answers = o.cluster && o.cluster->size() > 1 && !o.gather;
   if (writes) warn_if_too_many_jobs(o.jobs);
   CountResult result = run_count(o);
-  if (!writes) return;
+  if (!writes && !join_answers) return;
   auto output_start = std::chrono::steady_clock::now();
 
   // One pass over the totals writes -o and gathers every other row asked for.
@@ -114,6 +119,8 @@ void run_count_command(CLI::App& cmd, CountCli& c) {
     sorted.emplace(SortedOutput{*out, layout});
   }
   CountAnswer answer = ngfreq::answer(result.totals, request, result.stats.jobs, sorted ? &*sorted : nullptr);
+  if (join_answers) answer = detail::combine_answers(std::move(answer), request, *o.cluster);
+  if (!writes) return;
   if (database)
     database->commit();
   else if (out)

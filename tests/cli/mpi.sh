@@ -47,6 +47,23 @@ same text --ngram 3 t.txt
 same spill "${corpus[@]}" --by-year --memory-limit 1 --temp-dir "$t"
 same process "${corpus[@]}" -e process -j 2
 # The path between hosts: TCP only, no shared-memory transport.
+# same_answer ARGS...: without -o, each rank answers for the keys it owns
+# and rank 0 joins the answers: the same standard output (the summary's
+# time left out).
+same_answer() {
+  "$NGFREQ" count -p 256K "$@" | sed 's/ in [0-9.]* s$//' > want.out
+  for np in 2 3 4; do
+    mpi "$np" count -p 256K "$@" | sed 's/ in [0-9.]* s$//' > got.out
+    cmp want.out got.out || { echo "stdout differs with $np ranks: $*"; exit 1; }
+  done
+}
+word=$(head -1 v2.tsv | cut -f1)
+same_answer "${corpus[@]}"
+same_answer "${corpus[@]}" --top 25 --min-count 10 -w "$word" -w no-such-ngram --volumes
+same_answer "${corpus[@]}" --by-year --top 7 -w "$word" -w no-such-ngram --output-format csv
+same_answer --ngram 2 t.txt --top 30 --output-format jsonl
+grep -q "distinct n-grams" <(mpi 3 count "${corpus[@]}")
+
 "$NGFREQ" count "${corpus[@]}" --by-year -o want.tcp
 MPI_ARGS="--mca btl tcp,self" mpi 3 count -p 256K "${corpus[@]}" --by-year -o got.tcp
 cmp want.tcp got.tcp
