@@ -30,7 +30,10 @@ void add_count_command(CLI::App& app, CountCli& c) {
       ->check(CLI::Range(1, MAX_TEXT_NGRAM))
       ->capture_default_str();
   cmd->add_flag("--by-year", c.opts.keys.by_year, "Totals per n-gram and year: rows ngram, year, total");
-  cmd->add_option("-w,--word", c.words, "Print the total of this n-gram (repeatable)");
+  // One n-gram an -w, so that `-w Aardvark a.tsv` does not read the input
+  // as a second word.
+  cmd->add_option("-w,--word", c.words, "Print the total of this n-gram (repeatable)")
+      ->allow_extra_args(false);
   cmd->add_option("-t,--top", c.top, "Print the K n-grams with the largest totals")
       ->check(CLI::Range(i64(1), i64(1) << 40));
   cmd->add_option("-o,--output", c.output, "Write every n-gram and its total, sorted by bytes, to FILE");

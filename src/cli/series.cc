@@ -18,7 +18,8 @@ void add_series_command(CLI::App& app, SeriesCli& s) {
   add_input_options(cmd, s);
   cmd->add_option("-w,--word", s.queries,
                   "A query (repeatable): an n-gram; n-grams summed into one curve: walk|walks|walked; or a "
-                  "wildcard: Aard*, * switch");
+                  "wildcard: Aard*, * switch")
+      ->allow_extra_args(false);
   cmd->add_option("--expand", s.expand,
                   "A wildcard query (Aard*, or * as a whole token: * switch) becomes a curve for each of "
                   "the K n-grams it matches most often")
