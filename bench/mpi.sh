@@ -28,12 +28,15 @@ trap 'rm -rf "$out" "$timing"' EXIT
 csv=bench/results/mpi-$(date +%Y%m%d-%H%M%S).csv
 echo "case,command,jobs,median_wall_s,min_wall_s,max_wall_s,mb_per_s,peak_rss_mb" > "$csv"
 # --bind-to none: two ranks of one thread each may use both cores as the
-# single process's two threads do.
-mpi="mpirun -np 2 --bind-to none $ngfreq"
+# single process's two threads do. --mca pml ob1: with no fast network
+# here, Open MPI's probe of UCX cost 0.2 s a start (0.38 s -> 0.20 s for a
+# job of two ranks that counts nothing); MPI_ARGS overrides it.
+mpi_args=${MPI_ARGS:---mca pml ob1}
+mpi="mpirun -np 2 --bind-to none $mpi_args $ngfreq"
 
 # shuffle_figures CMD: the per-rank lines of --stats of one run of CMD.
 shuffle_figures() {
-  bash -c "$1 --stats" 2>&1 > /dev/null | grep -E '^  (rank|wall time)' | sed 's/^/   /'
+  bash -c "${1/ count / count --stats }" 2>&1 > /dev/null | grep -E '^  (rank|wall time)' | sed 's/^/   /'
 }
 
 echo "ngfreq under mpirun, $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'), median of $repeat"
@@ -70,7 +73,7 @@ for c in $cases; do
       bytes=$(stat -L -c %s "$g3")
       echo "-- weak scaling, --by-year -o, 1 thread a rank: np 1 on $g3, np 2 on it and $g3b (MB/s a rank)"
       measure_interleaved 1 \
-        "np 1, 600 MB" "mpirun -np 1 $ngfreq count -j 1 --progress none --by-year -o $out/w1.tsv $g3" \
+        "np 1, 600 MB" "mpirun -np 1 $mpi_args $ngfreq count -j 1 --progress none --by-year -o $out/w1.tsv $g3" \
         "np 2, 1200 MB" "$mpi count -j 1 --progress none --by-year -o $out/w2.tsv $g3 $g3b"
       shuffle_figures "$mpi count -j 1 --progress none --by-year -o $out/w2.tsv $g3 $g3b"
       ;;
