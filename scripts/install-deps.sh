@@ -10,7 +10,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libopenmpi-dev openmpi-bin
   pybind11-dev python3-dev python3-pytest python3-pandas
-  wamerican python3 sqlite3 hyperfine pigz isal time gnuplot-nox
+  wamerican python3 sqlite3 hyperfine pigz isal time gnuplot-nox procps
 )
 for flag in "$@"; do
   case $flag in

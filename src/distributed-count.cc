@@ -7,9 +7,11 @@
 #include <chrono>
 #include <cstring>
 #include <deque>
+#include <optional>
 
 #include "ngfreq/partition-runs.h"
 #include "ngfreq/record-block.h"
+#include "ngfreq/spill-file.h"
 
 namespace ngfreq::detail {
 
@@ -293,19 +295,51 @@ i64 exchange_bytes_per_peer(int ranks) {
 
 namespace {
 
+// A block on its way to a peer: compressed in memory, or, once the blocks
+// waiting to be sent pass their share of the memory limit, in a spill file.
+struct OutgoingBlock {
+  std::string bytes;
+  std::optional<BlockRef> spilled;
+
+  i64 size() const { return spilled ? i64(spilled->bytes) : i64(bytes.size()); }
+};
+
+// Where the blocks waiting to be sent are kept, within `memory` bytes.
+struct OutgoingStore {
+  OutgoingStore(const std::string& temp_dir, i64 limit) : file(temp_dir), memory_limit(limit) {}
+  SpillFile file;
+  i64 memory_limit;
+  std::atomic<i64> memory{0};
+
+  OutgoingBlock keep(std::string_view records, i64 count) {
+    if (memory.load(std::memory_order_relaxed) > memory_limit) return {"", file.write(records, count)};
+    OutgoingBlock b;
+    encode_block(records, count, b.bytes);
+    memory += b.bytes.size();
+    return b;
+  }
+  void append_to(OutgoingBlock& b, std::string& message) {
+    if (!b.spilled) {
+      message += b.bytes;
+      return;
+    }
+    file.read_encoded(*b.spilled, message);
+    file.release(*b.spilled);
+  }
+};
+
 // One visiting thread's records on their way out: raw records a
-// destination, compressed into a block once SPILL_BLOCK_BYTES are there.
+// destination, sealed into a block once SPILL_BLOCK_BYTES are there.
 struct Outbox {
-  explicit Outbox(int ranks) : pending(ranks), pending_records(ranks, 0), blocks(ranks) {}
+  Outbox(int ranks, OutgoingStore& s) : store(&s), pending(ranks), pending_records(ranks, 0), blocks(ranks) {}
+  OutgoingStore* store;
   std::vector<std::string> pending;
   std::vector<i64> pending_records;
-  std::vector<std::deque<std::string>> blocks;
+  std::vector<std::deque<OutgoingBlock>> blocks;
 
   void seal(int dest) {
     if (pending_records[dest] == 0) return;
-    std::string block;
-    encode_block(pending[dest], pending_records[dest], block);
-    blocks[dest].push_back(std::move(block));
+    blocks[dest].push_back(store->keep(pending[dest], pending_records[dest]));
     pending[dest].clear();
     pending_records[dest] = 0;
   }
@@ -335,8 +369,11 @@ Totals exchange_totals(Totals from, Cluster& cluster, const std::function<int(u6
   int rank = cluster.rank(), ranks = cluster.size();
   Reducer into(ReduceMode::partitioned, 2, true, settings);
 
-  // Cut this rank's totals by destination; its own go straight in.
-  tbb::enumerable_thread_specific<Outbox> outboxes([&] { return Outbox(ranks); });
+  // Cut this rank's totals by destination; its own go straight in. The
+  // blocks for other ranks may hold the share of the limit that the map's
+  // runs had; past it they wait on disk.
+  OutgoingStore store(settings.temp_dir, settings.budget.runs);
+  tbb::enumerable_thread_specific<Outbox> outboxes([&] { return Outbox(ranks, store); });
   from.visit([&](const FreqShard& shard) {
     Outbox& box = outboxes.local();
     std::string own;
@@ -353,11 +390,11 @@ Totals exchange_totals(Totals from, Cluster& cluster, const std::function<int(u6
     if (!own.empty()) into.add_records(own);
   });
   from = Totals();
-  std::vector<std::deque<std::string>> queue(ranks);
+  std::vector<std::deque<OutgoingBlock>> queue(ranks);
   for (Outbox& box : outboxes)
     for (int dest = 0; dest < ranks; dest++) {
       box.seal(dest);
-      for (std::string& b : box.blocks[dest]) queue[dest].push_back(std::move(b));
+      for (OutgoingBlock& b : box.blocks[dest]) queue[dest].push_back(std::move(b));
     }
   outboxes.clear();
 
@@ -367,9 +404,9 @@ Totals exchange_totals(Totals from, Cluster& cluster, const std::function<int(u6
     std::vector<std::string> out(ranks);
     i64 left = 0;
     for (int dest = 0; dest < ranks; dest++) {
-      std::deque<std::string>& q = queue[dest];
-      while (!q.empty() && (out[dest].empty() || i64(out[dest].size() + q.front().size()) <= cap)) {
-        out[dest] += q.front();
+      std::deque<OutgoingBlock>& q = queue[dest];
+      while (!q.empty() && (out[dest].empty() || i64(out[dest].size()) + q.front().size() <= cap)) {
+        store.append_to(q.front(), out[dest]);
         q.pop_front();
       }
       stats.bytes_sent += out[dest].size();

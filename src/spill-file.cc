@@ -119,19 +119,28 @@ std::vector<BlockRef> SpillFile::write_many(std::span<const Pending> blocks) {
   return refs;
 }
 
-void SpillFile::read(const BlockRef& ref, std::string& out) const {
-  thread_local std::string block;
-  block.resize(ref.bytes);
+void SpillFile::read_encoded(const BlockRef& ref, std::string& out) const {
+  size_t at = out.size();
+  out.resize(at + ref.bytes);
   i64 done = 0;
   while (done < ref.bytes) {
-    ssize_t n =
-        pread(fd_.load(std::memory_order_acquire), block.data() + done, ref.bytes - done, ref.offset + done);
+    ssize_t n = pread(fd_.load(std::memory_order_acquire), out.data() + at + done, ref.bytes - done,
+                      ref.offset + done);
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0)
+    if (n <= 0) {
+      out.resize(at);
       throw Error(fmt::format("cannot read back the spill file in '{}': {}", dir_,
                               n == 0 ? "it is shorter than written" : errno_string()));
+    }
     done += n;
   }
+  read_block_header(out.data() + at, ref.bytes);
+}
+
+void SpillFile::read(const BlockRef& ref, std::string& out) const {
+  thread_local std::string block;
+  block.clear();
+  read_encoded(ref, block);
   BlockHeader h = decode_block(block.data(), ref.bytes, out);
   if (h.raw != ref.raw || h.records != ref.records)
     throw Error("record block: read back other records than were written (a damaged temporary file?)");

@@ -67,6 +67,9 @@ class SpillFile {
 
   /// Appends the records of block `ref` to `out`; thread-safe.
   void read(const BlockRef& ref, std::string& out) const;
+  /// Appends block `ref` as it is stored, still compressed (record-block.h:
+  /// what an MPI shuffle sends); thread-safe.
+  void read_encoded(const BlockRef& ref, std::string& out) const;
 
   /// Gives the block's disk space back; it must not be read again.
   void release(const BlockRef& ref);
