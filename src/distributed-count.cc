@@ -355,7 +355,8 @@ void receive_blocks(std::string_view message, Reducer& into, i64& bytes) {
     bytes += size;
   }
   tbb::parallel_for(size_t(0), blocks.size(), [&](size_t i) {
-    std::string records;
+    thread_local std::string records;  // reused from block to block
+    records.clear();
     decode_block(blocks[i].data(), blocks[i].size(), records);
     into.add_records(records);
   });
@@ -399,23 +400,28 @@ Totals exchange_totals(Totals from, Cluster& cluster, const std::function<int(u6
   outboxes.clear();
 
   // Rounds: whole blocks, up to the cap a peer, until no rank has any left.
+  // The message buffer is reused from round to round (see all_to_all).
   i64 cap = exchange_bytes_per_peer(ranks);
+  std::string message;
+  std::vector<i64> lengths(ranks);
   for (;;) {
-    std::vector<std::string> out(ranks);
+    message.clear();
     i64 left = 0;
     for (int dest = 0; dest < ranks; dest++) {
       std::deque<OutgoingBlock>& q = queue[dest];
-      while (!q.empty() && (out[dest].empty() || i64(out[dest].size()) + q.front().size() <= cap)) {
-        store.append_to(q.front(), out[dest]);
+      i64 before = message.size();
+      while (!q.empty() &&
+             (i64(message.size()) == before || i64(message.size()) - before + q.front().size() <= cap)) {
+        store.append_to(q.front(), message);
         q.pop_front();
       }
-      stats.bytes_sent += out[dest].size();
+      lengths[dest] = i64(message.size()) - before;
       left += q.size();
     }
-    std::vector<std::string> received = cluster.all_to_all(out);
-    out.clear();
+    stats.bytes_sent += message.size();
+    std::vector<std::string_view> received = cluster.all_to_all(message, lengths);
     stats.rounds++;
-    for (const std::string& message : received) receive_blocks(message, into, stats.bytes_received);
+    for (std::string_view part : received) receive_blocks(part, into, stats.bytes_received);
     if (cluster.all_sum({left})[0] == 0) break;
   }
   Totals result = into.finish();

@@ -59,23 +59,25 @@ class MpiCluster final : public Cluster {
     return sums;
   }
 
-  std::vector<std::string> all_to_all(const std::vector<std::string>& outgoing) override {
+  std::vector<std::string_view> all_to_all(std::string_view outgoing,
+                                           const std::vector<i64>& lengths) override {
+    as_count(outgoing.size());
     std::vector<int> send_lens(size_);
-    std::string send;
-    for (int r = 0; r < size_; r++) {
-      send_lens[r] = as_count(outgoing[r].size());
-      send += outgoing[r];
-    }
-    as_count(send.size());
+    for (int r = 0; r < size_; r++) send_lens[r] = as_count(lengths[r]);
     std::vector<int> recv_lens(size_);
     check(MPI_Alltoall(send_lens.data(), 1, MPI_INT, recv_lens.data(), 1, MPI_INT, MPI_COMM_WORLD),
           "MPI_Alltoall");
     std::vector<int> send_displs = displacements(send_lens), recv_displs = displacements(recv_lens);
-    std::string received(as_count(i64(recv_displs.back()) + recv_lens.back()), '\0');
-    check(MPI_Alltoallv(send.data(), send_lens.data(), send_displs.data(), MPI_BYTE, received.data(),
+    // Kept from call to call, so that a round does not fault in a new
+    // buffer of up to 64 MiB.
+    received_.resize(as_count(i64(recv_displs.back()) + recv_lens.back()));
+    check(MPI_Alltoallv(outgoing.data(), send_lens.data(), send_displs.data(), MPI_BYTE, received_.data(),
                         recv_lens.data(), recv_displs.data(), MPI_BYTE, MPI_COMM_WORLD),
           "MPI_Alltoallv");
-    return split(received, recv_lens, recv_displs);
+    std::vector<std::string_view> parts(size_);
+    for (int r = 0; r < size_; r++)
+      parts[r] = std::string_view(received_).substr(recv_displs[r], recv_lens[r]);
+    return parts;
   }
 
  private:
@@ -97,6 +99,7 @@ class MpiCluster final : public Cluster {
 
   int rank_ = 0;
   int size_ = 1;
+  std::string received_;
 };
 
 // mpirun (ORTE or PMIx) sets these in every rank's environment.

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ngfreq/common.h"
@@ -24,10 +25,13 @@ class Cluster {
   virtual std::vector<std::string> all_gather(const std::string& mine) = 0;
   /// The element-wise sums of every rank's `values` (all the same length).
   virtual std::vector<i64> all_sum(const std::vector<i64>& values) = 0;
-  /// One exchange: outgoing[r] goes to rank r; returns what rank r sent
-  /// here as result[r]. Each rank's outgoing bytes, summed, must stay below
+  /// One exchange: `outgoing` holds the bytes for rank 0, then rank 1, ...,
+  /// `lengths[r]` of them for rank r; returns what rank r sent here as
+  /// result[r], views into a buffer the cluster reuses: valid until the
+  /// next call. Each rank's outgoing bytes must stay below
   /// MAX_EXCHANGE_BYTES (MPI counts and displacements are ints).
-  virtual std::vector<std::string> all_to_all(const std::vector<std::string>& outgoing) = 0;
+  virtual std::vector<std::string_view> all_to_all(std::string_view outgoing,
+                                                   const std::vector<i64>& lengths) = 0;
 
   /// Set before an error that every rank raises alike (the earliest bad
   /// line, found from every rank's reports): rank 0 alone reports it, and
