@@ -13,6 +13,7 @@
 #include "ngfreq/count-job.h"
 #include "ngfreq/distributed-count.h"
 #include "ngfreq/executor.h"
+#include "ngfreq/stats.h"
 
 namespace ngfreq {
 
@@ -107,7 +108,8 @@ static Totals combine_ranks(Totals local, Cluster& cluster, detail::CountJob& jo
                  gather.seconds,
                  job.lines,
                  shuffle.bytes_sent + gather.bytes_sent,
-                 shuffle.bytes_received + gather.bytes_received};
+                 shuffle.bytes_received + gather.bytes_received,
+                 peak_rss_bytes()};
   std::string bytes(reinterpret_cast<const char*>(&mine), sizeof mine);
   for (const std::string& theirs : cluster.all_gather(bytes)) {
     RankStats r;

@@ -46,14 +46,15 @@ void print_stats(const CountStats& st, i64 distinct, double output_seconds, doub
     fmt::print(stderr, "  peak memory      {:8.1f} MB (max RSS of any worker)\n",
                mb(peak_children_rss_bytes()));
   // An MPI job: the figures above are every rank's sums, but for peak
-  // memory and the workers, which are rank 0's.
+  // memory and the workers, which are rank 0's; a rank's peak RSS is taken
+  // before rank 0 writes the output.
   for (size_t i = 0; i < st.ranks.size(); i++) {
     const RankStats& r = st.ranks[i];
     fmt::print(stderr,
                "  rank {:<4}        {:8} lines, map {:.3f} s, shuffle {:.3f} s, gather {:.3f} s, {:.1f} MB "
-               "sent, {:.1f} MB received\n",
+               "sent, {:.1f} MB received, {:.1f} MB peak RSS\n",
                i, r.lines, r.map_seconds, r.shuffle_seconds, r.gather_seconds, mb(r.bytes_sent),
-               mb(r.bytes_received));
+               mb(r.bytes_received), mb(r.peak_rss_bytes));
   }
 }
 

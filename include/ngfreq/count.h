@@ -95,6 +95,7 @@ struct RankStats {
   i64 lines = 0;
   i64 bytes_sent = 0;  // compressed record blocks, shuffle and gather
   i64 bytes_received = 0;
+  i64 peak_rss_bytes = 0;  // once its totals were shuffled (and gathered)
 };
 
 /// What a run measured, for --stats and the benchmarks.

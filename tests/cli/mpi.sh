@@ -85,7 +85,7 @@ grep -q " matches in $lines lines " summary
 
 # --stats on rank 0 lists every rank.
 mpi 3 count -p 256K "${corpus[@]}" --stats -t 1 2> stats > /dev/null
-[ "$(grep -c '^  rank [0-9]' stats)" -eq 3 ]
+[ "$(grep -c '^  rank [0-9].* MB received, [0-9.]* MB peak RSS$' stats)" -eq 3 ]
 
 # A bad line: the same message and status, whichever rank read it, and no
 # output file.
