@@ -144,13 +144,20 @@ CountResult run_count(const CountOptions& options) {
   // Resolve the inputs and plan the partitions. Nothing so far has run a
   // oneTBB algorithm or started a thread, so the process executor can fork
   // its workers here safely.
-  detail::CountJob job(opts, expand_inputs(opts.inputs), jobs);
+  // Across ranks, every rank learns whether this setup failed on any: a
+  // file one machine cannot read must not leave the others waiting.
   Cluster* cluster = opts.cluster && opts.cluster->size() > 1 ? opts.cluster : nullptr;
-  if (cluster) detail::keep_rank_share(job, *cluster);
-  if (opts.reduce == ReduceMode::automatic) opts.reduce = automatic_reduce(opts, job);
-  if (opts.reduce == ReduceMode::ordered && opts.executor == ExecutorKind::process)
-    throw UsageError("--reduce ordered needs the serial or thread executor");
-  auto executor = detail::make_executor(job);
+  std::optional<detail::CountJob> planned;
+  std::unique_ptr<detail::Executor> executor;
+  run_agreed(cluster, [&] {
+    planned.emplace(opts, expand_inputs(opts.inputs), jobs);
+    if (cluster) detail::keep_rank_share(*planned, *cluster);
+    if (opts.reduce == ReduceMode::automatic) opts.reduce = automatic_reduce(opts, *planned);
+    if (opts.reduce == ReduceMode::ordered && opts.executor == ExecutorKind::process)
+      throw UsageError("--reduce ordered needs the serial or thread executor");
+    executor = detail::make_executor(*planned);
+  });
+  detail::CountJob& job = *planned;
   PartitionedSettings settings = partitioned_settings(opts, job);
   Reducer reducer(opts.reduce, opts.fan_in, executor->parallel(), settings);
 

@@ -13,6 +13,30 @@
 #include "ngfreq/record-block.h"
 #include "ngfreq/spill-file.h"
 
+namespace ngfreq {
+
+void run_agreed(Cluster* cluster, const std::function<void()>& step) {
+  std::exception_ptr error;
+  try {
+    step();
+  } catch (...) {
+    error = std::current_exception();
+  }
+  if (!cluster || cluster->size() == 1) {
+    if (error) std::rethrow_exception(error);
+    return;
+  }
+  cluster->started = true;
+  i64 failed = cluster->all_sum({error ? 1 : 0})[0];
+  if (failed == 0) return;
+  cluster->known_failure = true;
+  cluster->agreed_failure = failed == cluster->size();
+  if (!error) throw PeerFailed();
+  std::rethrow_exception(error);
+}
+
+}  // namespace ngfreq
+
 namespace ngfreq::detail {
 
 void keep_rank_share(CountJob& job, const Cluster& cluster) {
@@ -35,7 +59,10 @@ void keep_rank_share(CountJob& job, const Cluster& cluster) {
                    [&](i64 a, i64 b) { return job.inputs[a].size > job.inputs[b].size; });
   std::vector<i64> my_streams;
   for (i64 f : streams) {
-    int r = int(std::min_element(bytes.begin(), bytes.end()) - bytes.begin());
+    // mpirun gives standard input to rank 0 only, and a named pipe is on
+    // the machine where mpirun was started: rank 0 reads them.
+    bool pipe = !job.inputs[f].gzip && !job.inputs[f].seekable;
+    int r = pipe ? 0 : int(std::min_element(bytes.begin(), bytes.end()) - bytes.begin());
     bytes[r] += std::max<i64>(1, estimated_input_bytes({job.inputs[f]}));
     if (r == rank) my_streams.push_back(f);
   }
@@ -228,11 +255,13 @@ ClusterProgress::ClusterProgress(Cluster& cluster, const ProgressCounters& local
 }
 
 ClusterProgress::~ClusterProgress() {
-  if (std::uncaught_exceptions() > 0 && thread_.joinable()) {
-    // An error of this rank alone: main() ends the whole job (MPI_Abort)
-    // at once, rather than wait here for every other rank to finish.
-    thread_.detach();
-    return;
+  if (std::uncaught_exceptions() > 0) {
+    // An error of this rank alone: main() ends the whole job (MPI_Abort),
+    // rather than wait here for every other rank to finish mapping. The
+    // thread leaves after its current sum (the others sum every period),
+    // so that no thread is in MPI when main() calls MPI_Abort.
+    std::lock_guard lock(mutex_);
+    abandoned_ = true;
   }
   try {
     finish();
@@ -261,6 +290,10 @@ void ClusterProgress::run() {
         // period until every rank has.
         wake_.wait_for(lock, PROGRESS_PERIOD, [&] { return done_ && !told_done; });
         done = done_;
+      }
+      {
+        std::lock_guard lock(mutex_);
+        if (abandoned_) return;
       }
       told_done = done;
       auto load = [](const std::atomic<i64>& a) { return a.load(std::memory_order_relaxed); };

@@ -49,10 +49,12 @@ void install_signal_handlers() {
   signal(SIGXFSZ, SIG_IGN);
 }
 
-// How an error ends one rank of an MPI job: rank 0 reports an error every
-// rank raised alike (a usage error, the earliest bad line), and the others
-// stay quiet; an error of one rank alone is reported by that rank, which
-// then ends the whole job, since the others would wait for it forever.
+// How an error ends one rank of an MPI job (cluster.h): rank 0 reports an
+// error every rank raised alike (a usage error, the earliest bad line) and
+// the others stay quiet; an error every rank knows of is reported by the
+// rank that had it; an error of one rank alone is reported by that rank,
+// which then ends the whole job, since the others would wait for it
+// forever.
 int fail(Cluster* cluster, bool agreed, int status, const std::string& message) {
   bool alone = !cluster || cluster->size() == 1;
   if (alone || agreed) {
@@ -60,6 +62,7 @@ int fail(Cluster* cluster, bool agreed, int status, const std::string& message) 
     return status;
   }
   fmt::print(stderr, "ngfreq: error (rank {} of {}): {}\n", cluster->rank(), cluster->size(), message);
+  if (cluster->known_failure) return status;
   std::fflush(stderr);
   remove_temporary_outputs();
   abort_mpi_job(status);
@@ -116,8 +119,11 @@ int main(int argc, char** argv) {
       run_tune_command(tune_cli);
     else if (app.got_subcommand("bench"))
       run_bench_command(bench_cli);
+  } catch (const PeerFailed&) {
+    return 1;  // the rank that failed says why
   } catch (const UsageError& e) {
-    return fail(cluster.get(), true, 2, e.what());
+    // Before the first exchange, every rank raised it alike.
+    return fail(cluster.get(), !cluster || !cluster->started || cluster->agreed_failure, 2, e.what());
   } catch (const std::bad_alloc&) {
     return fail(cluster.get(), false, 1, "out of memory" + address_space_note());
   } catch (const std::exception& e) {

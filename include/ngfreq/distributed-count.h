@@ -47,7 +47,8 @@ void share_reports(CountJob& job, Cluster& cluster);
 class ClusterProgress {
  public:
   ClusterProgress(Cluster& cluster, const ProgressCounters& local);
-  /// Calls finish(), swallowing its error: an exception is unwinding.
+  /// Calls finish(), swallowing its error; while an exception unwinds,
+  /// only waits for the thread's current sum.
   ~ClusterProgress();
   ClusterProgress(const ClusterProgress&) = delete;
   ClusterProgress& operator=(const ClusterProgress&) = delete;
@@ -65,6 +66,7 @@ class ClusterProgress {
   std::mutex mutex_;
   std::condition_variable wake_;
   bool done_ = false;
+  bool abandoned_ = false;  // this rank failed: stop summing at once
   std::exception_ptr error_;
   std::thread thread_;
 };

@@ -4,7 +4,6 @@
 
 #include <chrono>
 #include <cstdio>
-#include <exception>
 #include <memory>
 #include <optional>
 
@@ -85,20 +84,12 @@ void run_count_command(CLI::App& cmd, CountCli& c) {
   // after an hour of work.
   std::unique_ptr<OutputFile> out;
   std::unique_ptr<SqliteOutput> database;
-  std::exception_ptr open_error;
-  try {
-    if (!c.output.empty() && writes) out = std::make_unique<OutputFile>(c.output);
-    if (out && sqlite) database = std::make_unique<SqliteOutput>(*out, o.keys.by_year);
-  } catch (...) {
-    open_error = std::current_exception();
-  }
   // Rank 0 alone opens it: every rank must learn that it failed, or they
   // would wait for rank 0 in the count.
-  if (o.cluster && o.cluster->size() > 1 && o.cluster->all_sum({open_error ? 1 : 0})[0] > 0) {
-    o.cluster->agreed_failure = true;
-    if (!open_error) throw Error("rank 0 could not open the output");
-  }
-  if (open_error) std::rethrow_exception(open_error);
+  run_agreed(o.cluster, [&] {
+    if (!c.output.empty() && writes) out = std::make_unique<OutputFile>(c.output);
+    if (out && sqlite) database = std::make_unique<SqliteOutput>(*out, o.keys.by_year);
+  });
 
   o.will_sort = !c.output.empty();
   // Across ranks, only a sorted listing needs every total on rank 0; the

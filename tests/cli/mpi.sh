@@ -108,6 +108,24 @@ mpi 3 count -p 256K v2.gz bad.tsv --on-error skip -o got.skip 2> got.err
 cmp want.skip got.skip
 grep -qF "$(head -1 want.err)" got.err
 
+# Standard input (and any pipe) is read by rank 0, the only rank mpirun
+# gives it to, wherever the gzip files go.
+gzip -dc v2.gz | "$NGFREQ" count -p 256K v2.tsv - -o want.stdin
+for np in 2 3; do
+  gzip -dc v2.gz | mpi "$np" count -p 256K v2.tsv - -o got.stdin
+  cmp want.stdin got.stdin || { echo "standard input lost with $np ranks"; exit 1; }
+done
+
+# An error of one rank during the map (here every rank's spill fails):
+# the job ends with its message and exit 1, never a crash or a hang.
+for _ in 1 2 3; do
+  rc=0
+  mpi 2 count -p 256K "${corpus[@]}" --by-year --memory-limit 1 --temp-dir /proc -o out.fail 2> err || rc=$?
+  [ "$rc" -eq 1 ] || { echo "a failed spill: exit $rc"; cat err; exit 1; }
+  grep -q "^ngfreq: error (rank [01] of 2): cannot create a spill file in '/proc'" err || { cat err; exit 1; }
+  [ ! -e out.fail ]
+done
+
 # Only count runs across ranks.
 rc=0
 mpi 2 generate --size 1M -o gen.tsv 2> err || rc=$?
@@ -117,13 +135,16 @@ rc=0
 timeout 60 mpirun -np 2 "$NGFREQ" count v2.tsv -o no-such-dir/out 2> err || rc=$?
 [ "$rc" -ne 0 ] && [ "$rc" -ne 124 ] && grep -q "no-such-dir" err
 
-# A rank killed mid-run: rank 1 reads a FIFO that never ends; killing it
-# ends the job, non-zero, with no output and no temporary file.
+# A rank killed mid-run: rank 0 reads a FIFO that never ends while rank 1
+# waits for it; killing rank 1 ends the job, non-zero, with no output and
+# no temporary file.
 mkfifo pipe
 mkdir tmp
 sleep 600 > pipe &
 writer=$!
-mpirun -np 2 "$NGFREQ" count v2.tsv pipe -p 256K -o killed.tsv --temp-dir tmp > /dev/null 2>&1 &
+# Over TCP: a rank killed with -9 cannot remove its shared-memory segment
+# (/dev/shm/vader_segment.*), which Open MPI would leave behind.
+mpirun -np 2 --mca btl tcp,self "$NGFREQ" count v2.tsv pipe -p 256K -o killed.tsv --temp-dir tmp > /dev/null 2>&1 &
 job=$!
 victim=
 for _ in $(seq 100); do
