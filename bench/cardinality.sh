@@ -42,10 +42,7 @@ echo "high-cardinality counts, $(nproc) cores, $(lscpu | sed -n 's/^Model name: 
 for c in $cases; do
   case $c in
     by-year)
-      [ -f "$g3" ] || "$ngfreq" generate --n 3 --size 600M --seed 5 -o "$g3"
-      bytes=$(stat -L -c %s "$g3")
-      cat "$g3" > /dev/null
-      echo "-- --by-year -o: $g3, $bytes bytes"
+      bench_input "$g3" --n 3 --size 600M --seed 5 "--by-year -o"
       ours="$ngfreq count -j 2 --progress none --by-year -o $out/ngfreq.tsv $g3"
       if have_duckdb; then
         theirs="DUCKDB_DIR=$duckdb_dir node bench/duckdb-by-year.mjs $g3 $out/duckdb.tsv 2"
@@ -59,10 +56,7 @@ for c in $cases; do
       fi
       ;;
     text)
-      [ -f "$text" ] || "$ngfreq" generate -f text --size 300M --seed 9 -o "$text"
-      bytes=$(stat -L -c %s "$text")
-      cat "$text" > /dev/null
-      echo "-- text 3-grams: $text, $bytes bytes"
+      bench_input "$text" -f text --size 300M --seed 9 "text 3-grams"
       measure_interleaved 2 \
         "floor: LC_ALL=C wc -w" "LC_ALL=C wc -w $text" \
         "ngfreq -f text --ngram 3 -t 10" "$ngfreq count -f text --ngram 3 -j 2 --progress none -t 10 $text" \

@@ -4,6 +4,18 @@
 timing=$(mktemp)
 trap 'rm -f "$timing"' EXIT
 
+# bench_input FILE GENERATE_ARGS... LABEL: generates FILE with `$ngfreq
+# generate GENERATE_ARGS -o FILE` unless it exists, warms the page cache,
+# sets $bytes (what MB/s divides) and prints "-- LABEL: FILE, N bytes".
+bench_input() {
+  local file=$1 label=${*: -1}
+  local -a args=("${@:2:$#-2}")
+  [ -f "$file" ] || "$ngfreq" generate "${args[@]}" -o "$file"
+  bytes=$(stat -L -c %s "$file")
+  cat "$file" > /dev/null
+  echo "-- $label: $file, $bytes bytes"
+}
+
 # time_once COMMAND...: runs it once; appends its wall time to $walls and
 # raises $rss to its peak RSS (KB).
 time_once() {

@@ -43,10 +43,7 @@ echo "ngfreq under mpirun, $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p
 for c in $cases; do
   case $c in
     a)
-      [ -f "$a" ] || "$ngfreq" generate -o "$a"
-      bytes=$(stat -L -c %s "$a")
-      cat "$a" > /dev/null
-      echo "-- 1-grams: $a, $bytes bytes"
+      bench_input "$a" "1-grams"
       one="$ngfreq count -j 2 --progress none --since 1500 -w Aardvark $a"
       two="$mpi count -j 1 --progress none --since 1500 -w Aardvark $a"
       [ "$(bash -c "$one")" = "$(bash -c "$two")" ] || { echo "np 2 disagrees"; exit 1; }
@@ -54,10 +51,7 @@ for c in $cases; do
       shuffle_figures "$two"
       ;;
     by-year)
-      [ -f "$g3" ] || "$ngfreq" generate --n 3 --size 600M --seed 5 -o "$g3"
-      bytes=$(stat -L -c %s "$g3")
-      cat "$g3" > /dev/null
-      echo "-- --by-year -o: $g3, $bytes bytes"
+      bench_input "$g3" --n 3 --size 600M --seed 5 "--by-year -o"
       one="$ngfreq count -j 2 --progress none --by-year -o $out/one.tsv $g3"
       two="$mpi count -j 1 --progress none --by-year -o $out/two.tsv $g3"
       bash -c "$one" && bash -c "$two"

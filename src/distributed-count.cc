@@ -13,30 +13,6 @@
 #include "ngfreq/record-block.h"
 #include "ngfreq/spill-file.h"
 
-namespace ngfreq {
-
-void run_agreed(Cluster* cluster, const std::function<void()>& step) {
-  std::exception_ptr error;
-  try {
-    step();
-  } catch (...) {
-    error = std::current_exception();
-  }
-  if (!cluster || cluster->size() == 1) {
-    if (error) std::rethrow_exception(error);
-    return;
-  }
-  cluster->started = true;
-  i64 failed = cluster->all_sum({error ? 1 : 0})[0];
-  if (failed == 0) return;
-  cluster->known_failure = true;
-  cluster->agreed_failure = failed == cluster->size();
-  if (!error) throw PeerFailed();
-  std::rethrow_exception(error);
-}
-
-}  // namespace ngfreq
-
 namespace ngfreq::detail {
 
 void keep_rank_share(CountJob& job, const Cluster& cluster) {
