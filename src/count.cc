@@ -90,15 +90,18 @@ static PartitionedSettings partitioned_settings(const CountOptions& opts, const 
 }
 
 // The shuffle and gather of a count of several ranks: each rank ends with
-// the totals it owns, or rank 0 with every total; and every rank's figures in `stats.ranks`; the job's
-// counters become the sums of every rank's.
+// the totals it owns (or, unshuffled, its own), or rank 0 with every
+// total; and every rank's figures in `stats.ranks`; the job's counters
+// become the sums of every rank's.
 static Totals combine_ranks(Totals local, Cluster& cluster, detail::CountJob& job,
                             const PartitionedSettings& settings, CountStats& stats) {
   int ranks = cluster.size();
   detail::ExchangeStats shuffle, gather;
-  Totals owned = detail::exchange_totals(
-      std::move(local), cluster, [ranks](u64 hash) { return detail::owner_rank(hash, ranks); }, settings,
-      shuffle);
+  Totals owned = std::move(local);
+  if (job.opts.shuffle)
+    owned = detail::exchange_totals(
+        std::move(owned), cluster, [ranks](u64 hash) { return detail::owner_rank(hash, ranks); }, settings,
+        shuffle);
   if (job.opts.gather)
     owned = detail::exchange_totals(
         std::move(owned), cluster, [](u64) { return 0; }, settings, gather);
@@ -149,9 +152,9 @@ CountResult run_count(const CountOptions& options) {
   Cluster* cluster = opts.cluster && opts.cluster->size() > 1 ? opts.cluster : nullptr;
   std::optional<detail::CountJob> planned;
   std::unique_ptr<detail::Executor> executor;
+  run_agreed(cluster, [&] { planned.emplace(opts, expand_inputs(opts.inputs), jobs); });
+  if (cluster) detail::keep_rank_share(*planned, *cluster);
   run_agreed(cluster, [&] {
-    planned.emplace(opts, expand_inputs(opts.inputs), jobs);
-    if (cluster) detail::keep_rank_share(*planned, *cluster);
     if (opts.reduce == ReduceMode::automatic) opts.reduce = automatic_reduce(opts, *planned);
     if (opts.reduce == ReduceMode::ordered && opts.executor == ExecutorKind::process)
       throw UsageError("--reduce ordered needs the serial or thread executor");
@@ -165,13 +168,15 @@ CountResult run_count(const CountOptions& options) {
   auto start = std::chrono::steady_clock::now();
   {
     std::optional<detail::ClusterProgress> cluster_progress;
-    if (cluster) cluster_progress.emplace(*cluster, job.progress);
     ProgressMode mode = opts.on_progress ? ProgressMode::callback : opts.progress;
+    // Every rank has the same options, so all or none of them sum.
+    if (cluster && mode != ProgressMode::none) cluster_progress.emplace(*cluster, job.progress);
     if (cluster && cluster->rank() != 0) mode = ProgressMode::none;
-    ProgressReporter reporter(cluster ? cluster_progress->global() : job.progress, mode, opts.on_progress);
+    ProgressReporter reporter(cluster_progress ? cluster_progress->global() : job.progress, mode,
+                              opts.on_progress);
     executor->map_all(job, reducer);
     job.progress.streams_pending = false;
-    if (cluster) cluster_progress->finish();
+    if (cluster_progress) cluster_progress->finish();
     reporter.stop();
   }
   CountResult result;

@@ -55,6 +55,22 @@ static i64 pread_full(int fd, const std::string& path, char* dst, i64 len, i64 o
   return done;
 }
 
+i64 estimated_lines(int fd, const std::string& path, const Partition& part) {
+  // 4 x 16 KiB: 0.2% of a 32 MiB partition. On the 1-gram `a` file the
+  // 32 MiB partitions hold from 1.08 M to 1.83 M lines.
+  constexpr i64 SAMPLES = 4, SAMPLE_BYTES = 16 << 10;
+  i64 size = part.end - part.begin;
+  i64 len = std::min(SAMPLE_BYTES, size);
+  std::string sample(len, '\0');
+  i64 sampled = 0, lines = 0;
+  for (i64 i = 0; i < SAMPLES; i++) {
+    i64 got = pread_full(fd, path, sample.data(), len, part.begin + (size - len) * i / (SAMPLES - 1));
+    sampled += got;
+    lines += std::count(sample.data(), sample.data() + got, '\n');
+  }
+  return sampled > 0 ? lines * size / sampled : 0;
+}
+
 // Bytes read past a small partition's end: enough for a typical last line.
 static constexpr i64 SMALL_SLACK = 256;
 

@@ -29,13 +29,16 @@ void print_stats(const CountStats& st, i64 distinct, double output_seconds, doub
              "  jobs             {:8}\n"
              "  partitions       {:8}  (partition size {} bytes), {} merges\n"
              "  lines            {:8}\n"
-             "  distinct n-grams {:8}\n"
+             "  distinct n-grams {:>8}\n"
              "  input            {:8.1f} MB parsed, {:.1f} MB read from files\n"
              "  throughput       {:8.1f} MB/s\n"
              "  peak memory      {:8.1f} MB (max RSS)\n",
              total_seconds, st.map_seconds, st.reduce_seconds, output_seconds, st.read_busy_seconds,
              st.map_busy_seconds, st.merge_busy_seconds, st.jobs, st.partitions, st.partition_size, st.merges,
-             st.lines, distinct, mb(st.input_bytes), mb(st.file_bytes), rate, mb(peak_rss_bytes()));
+             st.lines,
+             // Unknown when the ranks of a -w query kept their totals (count.h: shuffle).
+             distinct >= 0 ? std::to_string(distinct) : "not counted (-w across ranks needs no shuffle)",
+             mb(st.input_bytes), mb(st.file_bytes), rate, mb(peak_rss_bytes()));
   for (size_t i = 0; i < st.workers.size(); i++) {
     const WorkerStats& w = st.workers[i];
     fmt::print(stderr, "  worker {:<3}       {:8} tasks, {:.1f} MB mapped, {:.3f} s busy{}\n", i, w.tasks,

@@ -110,6 +110,29 @@ TEST(PartitionReader, AFileThatShrankIsAnError) {
   }
 }
 
+TEST(PartitionCost, EstimatedLinesFollowTheLineDensity) {
+  // 1 MiB of 16-byte lines, then 1 MiB of 64-byte lines: each half's
+  // estimate is its line count, and a partition across both lies between.
+  TempDir d;
+  std::string text;
+  while (text.size() < (1 << 20)) text += "short1\t2000\t1\t1\n";
+  i64 half = text.size();
+  while (i64(text.size()) < 2 * half) text += std::string(54, 'w') + "\t2000\t1\t1\n";
+  write_file(d / "t.tsv", text);
+  std::string path = (d / "t.tsv").string();
+  int fd = open(path.c_str(), O_RDONLY);
+  i64 dense = estimated_lines(fd, path, Partition{0, 0, 0, half});
+  i64 sparse = estimated_lines(fd, path, Partition{0, 1, half, 2 * half});
+  EXPECT_NEAR(dense, half / 16, half / 16 / 100);
+  EXPECT_NEAR(sparse, half / 64, half / 64 / 100);
+  i64 mixed = estimated_lines(fd, path, Partition{0, 2, half / 2, half + half / 2});
+  EXPECT_GT(mixed, sparse);
+  EXPECT_LT(mixed, dense);
+  // A partition smaller than one sample is counted whole.
+  EXPECT_EQ(estimated_lines(fd, path, Partition{0, 3, 0, 160}), 10);
+  close(fd);
+}
+
 TEST(PartitionSize, DefaultGivesEightPartitionsPerJobWithinBounds) {
   EXPECT_EQ(default_partition_size(1000, 2), 1 << 20);
   EXPECT_EQ(default_partition_size(i64(160) << 20, 2), i64(10) << 20);

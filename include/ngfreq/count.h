@@ -76,6 +76,11 @@ struct CountOptions {
   /// (a sorted listing needs them all); false leaves each rank the totals
   /// of the keys it owns, whose answers combine_answers() joins.
   bool gather = true;
+  /// With a cluster of two or more ranks: send each total to the rank that
+  /// owns its key. false, when only some words' totals are asked for (-w),
+  /// leaves each rank its own totals: combine_answers() adds up the words'
+  /// rows, and no rank learns the distinct keys.
+  bool shuffle = true;
 };
 
 /// What one worker process of the process executor did (a slot counts

@@ -1,11 +1,11 @@
 // A count across the ranks of a Cluster (cluster.h), the steps run_count
 // adds when it has more than one rank:
 //
-// 1. Each rank keeps every size-th unit of work (plain partitions in input
-//    order, then whole stream inputs) and maps it with its own threads or
-//    worker processes into its own reducer.
-// 2. Progress: the ranks sum their counters a few times a second, and
-//    rank 0 shows the sums.
+// 1. Each rank keeps its share of the work (a contiguous run of the plain
+//    partitions, and whole stream inputs) and maps it with its own threads
+//    or worker processes into its own reducer.
+// 2. Progress: unless it is off, the ranks sum their counters a few times
+//    a second, and rank 0 shows the sums.
 // 3. Every rank's map reports go to every rank, so each picks the same
 //    earliest bad line, with its line number, as one process would.
 // 4. Shuffle: each rank's combined totals go, record by record, to the rank
@@ -18,7 +18,9 @@
 //    anyway, and one writer keeps the output file atomic; rank 0's output
 //    time is that of one process. Everything else (-w, --top, the summary)
 //    each owner answers for its own keys, and the answers are joined
-//    (combine_answers), so that only a few rows cross the network.
+//    (combine_answers), so that only a few rows cross the network. A
+//    query of words alone skips the shuffle: each rank's rows for the
+//    words add up.
 #pragma once
 
 #include <condition_variable>
@@ -36,8 +38,9 @@
 
 namespace ngfreq::detail {
 
-/// Leaves in `job` only the work of `cluster.rank()`.
-void keep_rank_share(CountJob& job, const Cluster& cluster);
+/// Leaves in `job` only the work of `cluster.rank()`. Collective: every
+/// rank calls it once its job is planned.
+void keep_rank_share(CountJob& job, Cluster& cluster);
 
 /// Sends this rank's map reports to every rank and adds theirs to `job`.
 void share_reports(CountJob& job, Cluster& cluster);
@@ -85,10 +88,10 @@ struct ExchangeStats {
 Totals exchange_totals(Totals from, Cluster& cluster, const std::function<int(u64 hash)>& destination,
                        const PartitionedSettings& settings, ExchangeStats& stats);
 
-/// The whole job's answer on rank 0 (the others get theirs back), from
-/// every rank's answer for the keys it owns: a word's row comes from its
-/// owner, the top K are the K best of every rank's K best, and the
-/// summaries add up.
+/// The whole job's answer, on every rank, from every rank's answer for the
+/// keys it owns (or, unshuffled, for its own totals of the words): a
+/// word's rows add up, the top K are the K best of every rank's K best,
+/// and the summaries add up.
 CountAnswer combine_answers(CountAnswer mine, const AnswerRequest& request, Cluster& cluster);
 
 /// The rank that owns the totals of keys with `hash` in the shuffle: by

@@ -26,6 +26,11 @@ struct Partition {
 /// Cuts a file of `file_size` bytes into partitions of `partition_size`.
 std::vector<Partition> plan_partitions(i64 file_index, i64 file_size, i64 partition_size);
 
+/// The lines of `part` of the file open as `fd`, estimated from a few
+/// samples spread over it: what a partition costs to map depends more on
+/// its lines than on its bytes (distributed-count.h balances ranks by it).
+i64 estimated_lines(int fd, const std::string& path, const Partition& part);
+
 /// The default partition size for `total_bytes` of input on `jobs`
 /// workers: about 8 partitions a worker so that uneven partitions still
 /// balance, clamped to [1 MiB, 32 MiB], or to [1 MiB, 16 MiB] when

@@ -95,6 +95,10 @@ void run_count_command(CLI::App& cmd, CountCli& c) {
   // Across ranks, only a sorted listing needs every total on rank 0; the
   // rest is answered by each key's owner and joined.
   o.gather = o.will_sort;
+  // Only some words' totals asked for: each rank answers from its own
+  // totals, and their rows add up; no total needs to move.
+  bool words_only = !c.words.empty() && c.top == 0 && c.output.empty();
+  o.shuffle = !words_only;
   bool join_answers = o.cluster && o.cluster->size() > 1 && !o.gather;
   if (writes) warn_if_too_many_jobs(o.jobs);
   CountResult result = run_count(o);
@@ -103,8 +107,9 @@ void run_count_command(CLI::App& cmd, CountCli& c) {
 
   // One pass over the totals writes -o and gathers every other row asked for.
   bool default_output = c.words.empty() && c.top == 0 && c.output.empty();
+  bool distinct_known = !join_answers || o.shuffle;
   AnswerRequest request{c.words, o.keys.by_year, default_output ? 10 : c.top, c.min_count,
-                        default_output || c.stats};
+                        default_output || (c.stats && distinct_known)};
   std::optional<SortedOutput> sorted;
   if (database) {
     sorted.emplace(SortedOutput{*database, SqliteOutput::row_layout(o.keys.by_year)});
@@ -143,7 +148,8 @@ void run_count_command(CLI::App& cmd, CountCli& c) {
   if (c.stats) {
     auto now = std::chrono::steady_clock::now();
     FinalizeStats spill = result.totals.stats();
-    print_stats(result.stats, answer.distinct, std::chrono::duration<double>(now - output_start).count(),
+    print_stats(result.stats, distinct_known ? answer.distinct : -1,
+                std::chrono::duration<double>(now - output_start).count(),
                 std::chrono::duration<double>(now - start).count());
     print_spill_stats(spill, answer.sort_spill, o.memory_limit > 0 ? o.memory_limit : default_memory_limit());
   }

@@ -67,6 +67,17 @@ same_answer "${corpus[@]}"
 same_answer "${corpus[@]}" --top 25 --min-count 10 -w "$word" -w no-such-ngram --volumes
 same_answer "${corpus[@]}" --by-year --top 7 -w "$word" -w no-such-ngram --output-format csv
 same_answer --ngram 2 t.txt --top 30 --output-format jsonl
+# Words alone: no shuffle, each rank's rows for them add up.
+same_answer "${corpus[@]}" -w "$word" -w no-such-ngram --volumes
+same_answer "${corpus[@]}" --by-year -w "$word" -w "$(sed -n 5000p v2.tsv | cut -f1)" --output-format csv
+# ... also past 2^64 - 1, where two ranks' parts of a total overflow: the
+# same error as one process's, once.
+printf 'x\t1990\t9223372036854775808\t1\n' > ovf1.tsv
+cp ovf1.tsv ovf2.tsv
+rc=0
+mpi 2 count -w x ovf1.tsv ovf2.tsv 2> err || rc=$?
+[ "$rc" -eq 1 ] && [ "$(grep '^ngfreq: error' err)" = "ngfreq: error: total match_count of 'x' overflows 64 bits" ] ||
+  { cat err; exit 1; }
 grep -q "distinct n-grams" <(mpi 3 count "${corpus[@]}")
 
 "$NGFREQ" count "${corpus[@]}" --by-year -o want.tcp
@@ -86,6 +97,15 @@ grep -q " matches in $lines lines " summary
 # --stats on rank 0 lists every rank.
 mpi 3 count -p 256K "${corpus[@]}" --stats -t 1 2> stats > /dev/null
 [ "$(grep -c '^  rank [0-9].* MB received, [0-9.]* MB peak RSS$' stats)" -eq 3 ]
+
+# The ranks' shares are even in cost, not bytes: a file of short lines,
+# then as many bytes of long lines, split by bytes, gave rank 0 of 2 90%
+# of the lines.
+awk 'BEGIN { for (i = 0; i < 200000; i++) printf "a%d\t2000\t1\t1\n", i % 10
+             for (i = 0; i < 24000; i++) printf "%0100d\t2000\t1\t1\n", i }' > uneven.tsv
+mpi 2 count -p 64K uneven.tsv --stats -w a1 2> stats > /dev/null
+rank0=$(sed -n 's/^  rank 0 *\([0-9]*\) lines.*/\1/p' stats)
+[ "$rank0" -gt 0 ] && [ "$rank0" -lt $((224000 * 75 / 100)) ] || { echo "rank 0 mapped $rank0 of 224000 lines"; exit 1; }
 
 # A bad line: the same message and status, whichever rank read it, and no
 # output file.
