@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 
 namespace ngfreq {
 
@@ -26,6 +27,24 @@ void* allocate_large(size_t bytes) {
   // Only advice: where huge pages are off or none is free, 4 KiB pages serve.
   madvise(reinterpret_cast<void*>(aligned), size, MADV_HUGEPAGE);
   return reinterpret_cast<void*>(aligned);
+}
+
+void* reallocate_large(void* p, size_t old_bytes, size_t new_bytes, size_t used) {
+  void* bigger = allocate_large(new_bytes);
+  if (old_bytes < LARGE_BLOCK_BYTES || new_bytes < LARGE_BLOCK_BYTES) {
+    if (used > 0) std::memcpy(bigger, p, used);
+    free_large(p, old_bytes);
+    return bigger;
+  }
+  // Move the old pages to the start of the new, aligned range: no copy,
+  // and no fault for the bytes already there.
+  void* moved =
+      mremap(p, mapped_size(old_bytes), mapped_size(old_bytes), MREMAP_MAYMOVE | MREMAP_FIXED, bigger);
+  if (moved == MAP_FAILED) {
+    free_large(bigger, new_bytes);
+    throw std::bad_alloc();
+  }
+  return bigger;
 }
 
 void free_large(void* p, size_t bytes) noexcept {

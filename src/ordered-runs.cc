@@ -33,11 +33,8 @@ std::string_view key_at(std::string_view data, i64 offset) {
 constexpr i64 FIRST_BYTES = 64 << 10;
 
 char* OrderedRun::reserve(i64 bytes) {
-  if (size_ + bytes > i64(data_.size())) {
-    LargeBuffer bigger(std::max<i64>({FIRST_BYTES, 2 * i64(data_.size()), size_ + bytes}));
-    if (size_ > 0) std::memcpy(bigger.data(), data_.data(), size_);
-    data_ = std::move(bigger);
-  }
+  if (size_ + bytes > i64(data_.size()))
+    data_.grow(std::max<i64>({FIRST_BYTES, 2 * i64(data_.size()), size_ + bytes}), size_);
   char* at = data_.data() + size_;
   size_ += bytes;
   return at;

@@ -26,6 +26,10 @@ inline constexpr size_t LARGE_BLOCK_BYTES = size_t(1) << 20;
 
 /// `bytes` of memory, in huge pages when large; throws std::bad_alloc.
 void* allocate_large(size_t bytes);
+/// Grows what allocate_large(old_bytes) returned to `new_bytes`, keeping
+/// its first `used` bytes: large blocks move their pages (mremap) rather
+/// than copy them, so that a growing array is not faulted in twice.
+void* reallocate_large(void* p, size_t old_bytes, size_t new_bytes, size_t used);
 /// Frees what allocate_large(bytes) returned.
 void free_large(void* p, size_t bytes) noexcept;
 
@@ -59,6 +63,11 @@ class LargeBuffer {
 
   char* data() const { return data_; }
   size_t size() const { return size_; }
+  /// Grows to `bytes`, keeping the first `used`.
+  void grow(size_t bytes, size_t used) {
+    data_ = static_cast<char*>(data_ ? reallocate_large(data_, size_, bytes, used) : allocate_large(bytes));
+    size_ = bytes;
+  }
 
  private:
   char* data_ = nullptr;
