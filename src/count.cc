@@ -93,18 +93,25 @@ static PartitionedSettings partitioned_settings(const CountOptions& opts, const 
 // the totals it owns (or, unshuffled, its own), or rank 0 with every
 // total; and every rank's figures in `stats.ranks`; the job's counters
 // become the sums of every rank's.
-static Totals combine_ranks(Totals local, Cluster& cluster, detail::CountJob& job,
+static Totals combine_ranks(Totals local, Cluster& cluster, detail::CountJob& job, ReduceMode reduce,
                             const PartitionedSettings& settings, CountStats& stats) {
   int ranks = cluster.size();
   detail::ExchangeStats shuffle, gather;
   Totals owned = std::move(local);
-  if (job.opts.shuffle)
-    owned = detail::exchange_totals(
-        std::move(owned), cluster, [ranks](u64 hash) { return detail::owner_rank(hash, ranks); }, settings,
-        shuffle);
-  if (job.opts.gather)
-    owned = detail::exchange_totals(
-        std::move(owned), cluster, [](u64) { return 0; }, settings, gather);
+  if (job.opts.gather && reduce == ReduceMode::ordered) {
+    // Sorted inputs: every rank's totals are already in key order. (The
+    // mode, not the totals, decides: it is every rank's, and a rank with
+    // no work has no runs.)
+    owned = detail::gather_ordered(std::move(owned), cluster, settings, gather);
+  } else {
+    if (job.opts.shuffle)
+      owned = detail::exchange_totals(
+          std::move(owned), cluster, [ranks](u64 hash) { return detail::owner_rank(hash, ranks); }, settings,
+          shuffle);
+    if (job.opts.gather)
+      owned = detail::exchange_totals(
+          std::move(owned), cluster, [](u64) { return 0; }, settings, gather);
+  }
 
   RankStats mine{stats.map_seconds,
                  shuffle.seconds,
@@ -194,7 +201,9 @@ CountResult run_count(const CountOptions& options) {
   // their owners and gather the owners' sums on rank 0.
   auto reduce_start = std::chrono::steady_clock::now();
   result.totals = reducer.finish();
-  if (cluster) result.totals = combine_ranks(std::move(result.totals), *cluster, job, settings, result.stats);
+  if (cluster)
+    result.totals =
+        combine_ranks(std::move(result.totals), *cluster, job, opts.reduce, settings, result.stats);
   result.stats.reduce_seconds = seconds_since(reduce_start);
   if (result.totals.in_memory()) check_overflow(result.totals.table());
 

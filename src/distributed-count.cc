@@ -418,6 +418,40 @@ struct Outbox {
   }
 };
 
+// Sends the blocks of `queue` (queue[r] for rank r) in rounds: whole
+// blocks, up to the cap a peer, until no rank has any left. Calls
+// receive(source, part) for what each rank sent here in a round, the
+// blocks of one source in the order it queued them.
+void exchange_rounds(Cluster& cluster, std::vector<std::deque<OutgoingBlock>>& queue, OutgoingStore& store,
+                     ExchangeStats& stats,
+                     const std::function<void(int source, std::string_view part)>& receive) {
+  int ranks = cluster.size();
+  i64 cap = exchange_bytes_per_peer(ranks);
+  // The message buffer is reused from round to round (see all_to_all).
+  std::string message;
+  std::vector<i64> lengths(ranks);
+  for (;;) {
+    message.clear();
+    i64 left = 0;
+    for (int dest = 0; dest < ranks; dest++) {
+      std::deque<OutgoingBlock>& q = queue[dest];
+      i64 before = message.size();
+      while (!q.empty() &&
+             (i64(message.size()) == before || i64(message.size()) - before + q.front().size() <= cap)) {
+        store.append_to(q.front(), message);
+        q.pop_front();
+      }
+      lengths[dest] = i64(message.size()) - before;
+      left += q.size();
+    }
+    stats.bytes_sent += message.size();
+    std::vector<std::string_view> received = cluster.all_to_all(message, lengths);
+    stats.rounds++;
+    for (int source = 0; source < ranks; source++) receive(source, received[source]);
+    if (cluster.all_sum({left})[0] == 0) break;
+  }
+}
+
 // Decodes the blocks of one all_to_all message and adds their records.
 void receive_blocks(std::string_view message, Reducer& into, i64& bytes) {
   std::vector<std::string_view> blocks;
@@ -472,32 +506,92 @@ Totals exchange_totals(Totals from, Cluster& cluster, const std::function<int(u6
     }
   outboxes.clear();
 
-  // Rounds: whole blocks, up to the cap a peer, until no rank has any left.
-  // The message buffer is reused from round to round (see all_to_all).
-  i64 cap = exchange_bytes_per_peer(ranks);
-  std::string message;
-  std::vector<i64> lengths(ranks);
-  for (;;) {
-    message.clear();
-    i64 left = 0;
-    for (int dest = 0; dest < ranks; dest++) {
-      std::deque<OutgoingBlock>& q = queue[dest];
-      i64 before = message.size();
-      while (!q.empty() &&
-             (i64(message.size()) == before || i64(message.size()) - before + q.front().size() <= cap)) {
-        store.append_to(q.front(), message);
-        q.pop_front();
-      }
-      lengths[dest] = i64(message.size()) - before;
-      left += q.size();
-    }
-    stats.bytes_sent += message.size();
-    std::vector<std::string_view> received = cluster.all_to_all(message, lengths);
-    stats.rounds++;
-    for (std::string_view part : received) receive_blocks(part, into, stats.bytes_received);
-    if (cluster.all_sum({left})[0] == 0) break;
-  }
+  exchange_rounds(cluster, queue, store, stats,
+                  [&](int, std::string_view part) { receive_blocks(part, into, stats.bytes_received); });
   Totals result = into.finish();
+  stats.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return result;
+}
+
+// Rank 0's runs of what rank r sent start at this order, after its own
+// runs (whose orders are input positions).
+static constexpr u64 RECEIVED_RUN_ORDER = u64(1) << 62;
+// A received run is finished (and may spill) once it holds this much, so
+// that what rank 0 receives keeps to the memory limit.
+static constexpr i64 RECEIVED_RUN_BYTES = i64(64) << 20;
+// Rows a range of a rank's merge holds: ranges are merged and encoded in
+// parallel, in pieces that spilled runs can read back within the limit.
+static constexpr i64 GATHER_RANGE_ROWS = i64(1) << 20;
+
+Totals gather_ordered(Totals local, Cluster& cluster, const PartitionedSettings& settings,
+                      ExchangeStats& stats) {
+  auto start = std::chrono::steady_clock::now();
+  int rank = cluster.rank(), ranks = cluster.size();
+  OutgoingStore store(settings.temp_dir, settings.budget.runs);
+  std::vector<std::deque<OutgoingBlock>> queue(ranks);
+  std::unique_ptr<OrderedRuns> runs = local.release_ordered_runs();
+  if (rank != 0 && runs) {
+    // This rank's runs merged in key order, range by range in parallel,
+    // sealed into blocks for rank 0 in the same order.
+    std::vector<std::string> splitters = runs->splitters(GATHER_RANGE_ROWS);
+    std::vector<std::deque<OutgoingBlock>> by_range(splitters.size() + 1);
+    tbb::parallel_for(size_t(0), by_range.size(), [&](size_t r) {
+      std::string records;
+      i64 count = 0;
+      auto seal = [&] {
+        if (count == 0) return;
+        by_range[r].push_back(store.keep(records, count));
+        records.clear();
+        count = 0;
+      };
+      runs->merge_range(splitters, r, [&](std::string_view key, u64 total, u64 volumes) {
+        i64 at = records.size();
+        records.resize(at + flat_record_size(key.size()));
+        encode_flat_record(records.data() + at, {key, 0, total, volumes});
+        count++;
+        if (i64(records.size()) >= SPILL_BLOCK_BYTES) seal();
+      });
+      seal();
+    });
+    runs.reset();
+    for (std::deque<OutgoingBlock>& blocks : by_range)
+      for (OutgoingBlock& b : blocks) queue[0].push_back(std::move(b));
+  }
+  local = Totals();
+
+  // Rank 0 adds what each rank sends, in order, to runs of its own after
+  // its local ones; the ordered output merges them all as one process's.
+  if (rank == 0 && !runs) runs = std::make_unique<OrderedRuns>(settings.budget.runs, settings.temp_dir);
+  std::vector<u64> next_order(ranks);
+  for (int r = 0; r < ranks; r++) next_order[r] = RECEIVED_RUN_ORDER + u64(r) * (u64(1) << 40);
+  std::vector<OrderedRun*> receiving(ranks, nullptr);
+  exchange_rounds(cluster, queue, store, stats, [&](int source, std::string_view part) {
+    std::string records;
+    while (!part.empty()) {
+      i64 size = next_block_size(part.data(), part.size());
+      records.clear();
+      decode_block(part.data(), size, records);
+      part.remove_prefix(size);
+      stats.bytes_received += size;
+      for (const char *p = records.data(), *end = p + records.size(); p < end;) {
+        OrderedRun*& run = receiving[source];
+        if (!run) run = &runs->run(next_order[source]++);
+        FlatEntry e = FlatTable::decode(p, end);
+        run->add(e.key, e.count, e.volumes);
+        if (run->bytes() >= RECEIVED_RUN_BYTES) {
+          runs->finished(*run);
+          run = nullptr;
+        }
+      }
+    }
+  });
+  Totals result;
+  if (rank == 0) {
+    for (OrderedRun* run : receiving)
+      if (run) runs->finished(*run);
+    runs->seal();
+    result = Totals(std::move(runs), settings.jobs);
+  }
   stats.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;
 }

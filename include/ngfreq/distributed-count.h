@@ -14,7 +14,10 @@
 //    reducer, which spills past the memory limit.
 // 5. A sorted listing (-o): the owners send their sums to rank 0, which
 //    receives them the same way and writes the output as one process
-//    would: byte for byte the same. Sorting needs every key in one place
+//    would: byte for byte the same. When the inputs are sorted (Google's
+//    formats, --reduce ordered) there is no shuffle: each rank merges its
+//    ordered runs and sends them to rank 0 in key order, and rank 0
+//    merges them with its own, without a sort (gather_ordered). Sorting needs every key in one place
 //    anyway, and one writer keeps the output file atomic; rank 0's output
 //    time is that of one process. Everything else (-w, --top, the summary)
 //    each owner answers for its own keys, and the answers are joined
@@ -87,6 +90,14 @@ struct ExchangeStats {
 /// `settings`' memory budget). `from` is consumed.
 Totals exchange_totals(Totals from, Cluster& cluster, const std::function<int(u64 hash)>& destination,
                        const PartitionedSettings& settings, ExchangeStats& stats);
+
+/// The sorted listing's gather when every rank's totals are ordered runs
+/// (sorted Google inputs, --reduce ordered): each rank merges its runs in
+/// key order and sends them to rank 0, which keeps them as runs of its
+/// own: no hash shuffle, no sort, and rank 0 writes the output as one
+/// process merges its runs. Returns rank 0 every total, the others none.
+Totals gather_ordered(Totals local, Cluster& cluster, const PartitionedSettings& settings,
+                      ExchangeStats& stats);
 
 /// The whole job's answer, on every rank, from every rank's answer for the
 /// keys it owns (or, unshuffled, for its own totals of the words): a

@@ -46,6 +46,9 @@ class Totals {
   const FreqTable& table() const { return table_; }
   /// Ordered runs, or nullptr.
   const OrderedRuns* ordered_runs() const { return ordered_.get(); }
+  /// Hands the ordered runs over (nullptr when there are none), leaving
+  /// these totals empty.
+  std::unique_ptr<OrderedRuns> release_ordered_runs() { return std::move(ordered_); }
   int jobs() const { return jobs_; }
 
   /// Calls f(const FreqShard&) for the final table of each partition (or

@@ -51,6 +51,9 @@ same v3 v3.tsv v2.tsv --tags drop
 same text --ngram 3 t.txt
 same spill "${corpus[@]}" --by-year --memory-limit 1 --temp-dir "$t"
 same process "${corpus[@]}" -e process -j 2
+# One partition: the ranks but one have no work, and no runs to send.
+head -100 v2.tsv > small.tsv
+same small small.tsv --by-year
 # The path between hosts: TCP only, no shared-memory transport.
 # same_answer ARGS...: without -o, each rank answers for the keys it owns
 # and rank 0 joins the answers: the same standard output (the summary's
@@ -97,6 +100,12 @@ grep -q " matches in $lines lines " summary
 # --stats on rank 0 lists every rank.
 mpi 3 count -p 256K "${corpus[@]}" --stats -t 1 2> stats > /dev/null
 [ "$(grep -c '^  rank [0-9].* MB received, [0-9.]* MB peak RSS$' stats)" -eq 3 ]
+# Sorted inputs and -o: no shuffle, only the gather of each rank's merged
+# runs; unsorted (case-folded) keys are shuffled first.
+mpi 2 count -p 256K "${corpus[@]}" --stats -o sorted.tsv 2> stats
+[ "$(grep -c '^  rank [0-9].* shuffle 0.000 s, gather [0-9.]* s,' stats)" -eq 2 ]
+mpi 2 count -p 256K "${corpus[@]}" --stats --ignore-case -o folded.tsv 2> stats
+[ "$(grep -c '^  rank [0-9].* shuffle 0.000 s,' stats)" -eq 0 ]
 
 # The ranks' shares are even in cost, not bytes: a file of short lines,
 # then as many bytes of long lines, split by bytes, gave rank 0 of 2 90%
