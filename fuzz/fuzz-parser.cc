@@ -2,12 +2,14 @@
 // text). Beyond "no crash, no undefined behaviour", it checks the property
 // partitioning rests on: text split at a line boundary and mapped in two
 // pieces gives the same table, line count and errors as the whole; and
-// that a key filter that wants nothing changes no line count or error.
+// that a key filter that wants nothing changes no line count or error; and
+// that the scalar scan (scan-mode.h) gives what the wide one gives.
 #include <cstring>
 #include <memory>
 
 #include "fuzz-input.h"
 #include "ngfreq/formats.h"
+#include "ngfreq/scan-mode.h"
 #include "test-util.h"
 
 using namespace ngfreq;
@@ -37,6 +39,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   split.append(map_text(Format::NGFREQ_FUZZ_FORMAT, text.substr(cut), opts, split_table));
 
   fuzz::check(same_error(whole.error, split.error), "the first error is the same whole and split");
+
+  set_scan_mode(ScanMode::scalar);
+  FreqTable scalar_table;
+  MapOutcome scalar = map_text(Format::NGFREQ_FUZZ_FORMAT, text, opts, scalar_table);
+  set_scan_mode(ScanMode::wide);
+  fuzz::check(same_error(whole.error, scalar.error), "the first error is the same wide and scalar");
+  fuzz::check(whole.lines == scalar.lines, "as many lines wide and scalar");
+  fuzz::check(whole.skipped == scalar.skipped, "as many skipped lines wide and scalar");
+  fuzz::check(whole_table.overflowed() == scalar_table.overflowed(), "overflow wide and scalar alike");
+  fuzz::check(test::table_contents(whole_table) == test::table_contents(scalar_table),
+              "the same table wide and scalar");
 
   // A key filter that wants no n-gram (ngfreq series) steps over lines
   // without computing their numbers: the lines and errors must not change.

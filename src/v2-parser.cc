@@ -23,6 +23,7 @@
 #include "ngfreq/formats.h"
 #include "ngfreq/hash.h"
 #include "ngfreq/key-sink.h"
+#include "ngfreq/scan-mode.h"
 
 namespace ngfreq {
 
@@ -177,8 +178,13 @@ inline bool same_bytes(const char* a, const char* b, size_t n) {
 
 // Whether the line at p starts with `key` and a TAB: one more line of the
 // n-gram being summed.
+template <bool Wide>
 inline bool line_has_key(const char* p, const char* end, const char* key, size_t key_len) {
-  return size_t(end - p) > key_len && p[key_len] == '\t' && same_bytes(p, key, key_len);
+  if (size_t(end - p) <= key_len || p[key_len] != '\t') return false;
+  if constexpr (Wide) return same_bytes(p, key, key_len);
+  for (size_t i = 0; i < key_len; i++)
+    if (p[i] != key[i]) return false;
+  return true;
 }
 
 // Parses the rest of a v2 line, "year TAB match TAB volumes LF", when every
@@ -201,8 +207,11 @@ inline bool parse_short_v2_fields(const char*& p, const char* end, u64& year, u6
   return true;
 }
 
-// V1: a page_count field between match_count and volume_count.
-template <bool V1> MapOutcome map_lines(std::string_view text, const MapOptions& opts, FreqTable& table) {
+// V1: a page_count field between match_count and volume_count. Wide: the
+// shortcuts above (scan-mode.h); without them every line takes the full
+// parse.
+template <bool V1, bool Wide>
+MapOutcome map_lines(std::string_view text, const MapOptions& opts, FreqTable& table) {
   constexpr int FIELDS = V1 ? 5 : 4;
   MapOutcome out(opts.on_error);
   const YearFilter& years = opts.years;
@@ -248,7 +257,7 @@ template <bool V1> MapOutcome map_lines(std::string_view text, const MapOptions&
     const char* fault_at = p;
 
     // Field 1: the n-gram. Same as the previous line's key?
-    if (key && line_has_key(p, end, key, key_len)) {
+    if (key && line_has_key<Wide>(p, end, key, key_len)) {
       p += key_len + 1;
     } else {
       const char* tab = static_cast<const char*>(std::memchr(p, '\t', end - p));
@@ -268,7 +277,7 @@ template <bool V1> MapOutcome map_lines(std::string_view text, const MapOptions&
       }
     }
 
-    if (!V1 && !key_wanted && fault == Fault::none) {
+    if (!V1 && Wide && !key_wanted && fault == Fault::none) {
       // An n-gram no query wants: its lines are checked, not counted, in
       // a loop of their own while they stay short and well formed. A line
       // that is not goes round the main loop and takes the full parse.
@@ -276,7 +285,7 @@ template <bool V1> MapOutcome map_lines(std::string_view text, const MapOptions&
         do {
           out.lines++;
           p = next;
-          if (!line_has_key(p, end, key, key_len)) break;
+          if (!line_has_key<Wide>(p, end, key, key_len)) break;
           next = skip_short_v2_fields(p + key_len + 1, end);
         } while (next);
         continue;
@@ -332,10 +341,10 @@ template <bool V1> MapOutcome map_lines(std::string_view text, const MapOptions&
 
     out.lines++;
     count_line(year, match, volumes);
-    if constexpr (!V1) {
+    if constexpr (!V1 && Wide) {
       // The next lines of the same n-gram, while short and well formed, in
       // a loop of their own, as the unwanted ones above.
-      while (line_has_key(p, end, key, key_len)) {
+      while (line_has_key<Wide>(p, end, key, key_len)) {
         const char* fields = p + key_len + 1;
         if (!parse_short_v2_fields(fields, end, year, match, volumes)) break;
         p = fields;
@@ -348,21 +357,28 @@ template <bool V1> MapOutcome map_lines(std::string_view text, const MapOptions&
   return out;
 }
 
+// The map loop of the process's scan mode.
+template <bool V1>
+MapOutcome map_in_scan_mode(std::string_view text, const MapOptions& opts, FreqTable& table) {
+  return scan_mode() == ScanMode::wide ? map_lines<V1, true>(text, opts, table)
+                                       : map_lines<V1, false>(text, opts, table);
+}
+
 }  // namespace
 
 MapOutcome map_v2(std::string_view text, const YearFilter& years, FreqTable& table, OnError on_error) {
   MapOptions opts;
   opts.years = years;
   opts.on_error = on_error;
-  return map_lines<false>(text, opts, table);
+  return map_in_scan_mode<false>(text, opts, table);
 }
 
 MapOutcome map_v2(std::string_view text, const MapOptions& opts, FreqTable& table) {
-  return map_lines<false>(text, opts, table);
+  return map_in_scan_mode<false>(text, opts, table);
 }
 
 MapOutcome map_v1(std::string_view text, const MapOptions& opts, FreqTable& table) {
-  return map_lines<true>(text, opts, table);
+  return map_in_scan_mode<true>(text, opts, table);
 }
 
 }  // namespace ngfreq

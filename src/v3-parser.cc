@@ -13,6 +13,7 @@
 #include "ngfreq/field-parsing.h"
 #include "ngfreq/formats.h"
 #include "ngfreq/key-sink.h"
+#include "ngfreq/scan-mode.h"
 
 namespace ngfreq {
 
@@ -179,13 +180,15 @@ MapOutcome map_v3(std::string_view text, const MapOptions& opts, FreqTable& tabl
   std::vector<Triple> triples;
   const char* p = text.data();
   const char* const end = text.data() + text.size();
+  // Scalar (scan-mode.h): every line takes the thorough reading.
+  const bool wide = scan_mode() == ScanMode::wide;
   while (p < end) {
     const char* line = p;
     const char* tab = ngram_end(p, end);
     LineTotals totals;
     triples.clear();
     if (tab) p = tab + 1;
-    if (!tab || !scan_triples(p, end, opts, totals, triples)) {
+    if (!tab || !wide || !scan_triples(p, end, opts, totals, triples)) {
       const char* nl = static_cast<const char*>(std::memchr(line, '\n', end - line));
       const char* line_end = nl ? nl : end;
       p = nl ? nl + 1 : end;

@@ -1,0 +1,146 @@
+// The wide scan and the scalar one (scan-mode.h) on the same bytes: the same
+// table, line count, skipped lines and first error, for v1, v2 and v3 lines
+// of every shape the shortcuts treat specially: keys of 0-200 bytes and
+// numbers of 1-20 digits (2^64 and more among them) at every alignment,
+// lines across the 32-byte blocks and at the end of the text, CR LF, NUL
+// bytes, missing and extra fields.
+#include "ngfreq/scan-mode.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "ngfreq/formats.h"
+#include "ngfreq/key-filter.h"
+#include "test-util.h"
+
+using namespace ngfreq;
+using namespace ngfreq::test;
+
+namespace {
+
+std::string digits(std::mt19937_64& rng, int n) {
+  std::string s;
+  for (int i = 0; i < n; i++) s += char('0' + rng() % 10);
+  return s;
+}
+
+// Numbers of 1-20 digits; in a broken text, also 2^64 and more.
+std::string number(std::mt19937_64& rng, bool broken) {
+  switch (rng() % 8) {
+  case 0: return digits(rng, 1 + int(rng() % (broken ? 20 : 19)));
+  case 1: return "18446744073709551615";  // 2^64 - 1: the sums saturate
+  case 2: return broken ? "18446744073709551616" : "0";
+  default: return digits(rng, 1 + int(rng() % 7));
+  }
+}
+
+// Keys of 0-200 bytes (empty or with a NUL byte only in a broken text).
+std::string key(std::mt19937_64& rng, bool broken) {
+  static const std::string letters = "abcAB_ .,'\xc3\xa9";
+  int len = int(rng() % 201);
+  if (len == 0 && !broken) len = 1;
+  std::string k;
+  for (int i = 0; i < len; i++) k += letters[rng() % letters.size()];
+  if (broken && rng() % 50 == 0) k[rng() % k.size()] = '\0';
+  return k;
+}
+
+// A line of `format`; in a broken text, now and then malformed.
+std::string line(std::mt19937_64& rng, Format format, std::string& last_key, bool broken) {
+  if (last_key.empty() || rng() % 3 == 0) last_key = key(rng, broken);  // else one more year of it
+  std::string year = broken && rng() % 20 == 0 ? number(rng, broken) : std::to_string(1500 + rng() % 520);
+  std::string l = last_key + "\t";
+  if (format == Format::v3) {
+    int triples = 1 + int(rng() % 4);
+    for (int t = 0; t < triples; t++)
+      l += (t ? "\t" : "") + year + "," + number(rng, broken) + "," + number(rng, broken);
+  } else {
+    l += year + "\t" + number(rng, broken) + "\t" + (format == Format::v1 ? number(rng, broken) + "\t" : "") +
+         number(rng, broken);
+  }
+  if (rng() % 10 == 0) l += "\r";  // CR LF
+  if (broken) switch (rng() % 100) {
+    case 0: l += "\tx"; break;                      // an extra field
+    case 1: l.erase(l.rfind('\t')); break;          // a missing one
+    case 2: l[rng() % l.size()] = 'z'; break;       // a letter somewhere
+    case 3: l.insert(l.size() - 1, 1, ' '); break;  // a space in a number
+    default: break;
+    }
+  return l + "\n";
+}
+
+struct Result {
+  Reference table;
+  bool overflowed;
+  MapOutcome outcome;
+};
+
+Result map_in(ScanMode mode, Format format, std::string_view text, const MapOptions& opts) {
+  set_scan_mode(mode);
+  FreqTable table;
+  MapOutcome outcome = map_text(format, text, opts, table);
+  set_scan_mode(ScanMode::wide);
+  return {table_contents(table), table.overflowed(), std::move(outcome)};
+}
+
+void expect_same(const LineError& a, const LineError& b) {
+  EXPECT_EQ(a.offset, b.offset);
+  EXPECT_EQ(a.line_index, b.line_index);
+  EXPECT_EQ(a.reason, b.reason);
+}
+
+}  // namespace
+
+TEST(ScanMode, WideAndScalarAgreeOnEveryShapeOfLine) {
+  std::mt19937_64 rng(2026);
+  int compared = 0, with_errors = 0;
+  for (Format format : {Format::v1, Format::v2, Format::v3})
+    for (int round = 0; round < 150; round++) {
+      // A first line of 0-63 bytes moves everything after it to another
+      // alignment against the 32-byte blocks.
+      std::string text =
+          std::string(round % 64, 'p') + "\t1900\t1\t" + (format == Format::v1 ? "1\t" : "") + "1\n";
+      if (format == Format::v3) text = std::string(round % 64, 'p') + "\t1900,1,1\n";
+      std::string last_key;
+      bool broken = round % 2 == 1;
+      int lines = 1 + int(rng() % 60);
+      for (int i = 0; i < lines; i++) text += line(rng, format, last_key, broken);
+      if (rng() % 4 == 0) text.pop_back();  // no final newline
+      for (int variant = 0; variant < 4; variant++) {
+        MapOptions opts;
+        opts.on_error = variant % 2 ? OnError::skip : OnError::fail;
+        opts.keys.by_year = variant == 2;
+        if (variant == 3) {
+          auto only = std::make_shared<KeyFilter>();
+          only->keep(last_key);
+          opts.keys.only = only;
+        }
+        Result wide = map_in(ScanMode::wide, format, text, opts);
+        Result scalar = map_in(ScanMode::scalar, format, text, opts);
+        SCOPED_TRACE(testing::Message()
+                     << "format " << int(format) << ", round " << round << ", variant " << variant);
+        EXPECT_EQ(wide.table, scalar.table);
+        EXPECT_EQ(wide.overflowed, scalar.overflowed);
+        EXPECT_EQ(wide.outcome.lines, scalar.outcome.lines);
+        EXPECT_EQ(wide.outcome.skipped, scalar.outcome.skipped);
+        ASSERT_EQ(wide.outcome.error.has_value(), scalar.outcome.error.has_value());
+        if (wide.outcome.error) expect_same(*wide.outcome.error, *scalar.outcome.error);
+        ASSERT_EQ(wide.outcome.first_skipped.size(), scalar.outcome.first_skipped.size());
+        for (size_t i = 0; i < wide.outcome.first_skipped.size(); i++)
+          expect_same(wide.outcome.first_skipped[i], scalar.outcome.first_skipped[i]);
+        compared++;
+        with_errors += wide.outcome.error || wide.outcome.skipped > 0;
+      }
+    }
+  // The inputs must exercise both: well-formed texts and broken ones.
+  EXPECT_EQ(compared, 3 * 150 * 4);
+  EXPECT_GT(with_errors, compared / 10);
+  EXPECT_LT(with_errors, compared * 9 / 10);
+}
+
+TEST(ScanMode, TheEnvironmentChoosesTheMode) {
+  // ctest runs the parser tests once more with NGFREQ_SCAN=scalar.
+  const char* v = std::getenv("NGFREQ_SCAN");
+  EXPECT_EQ(scan_mode(), v && std::string(v) == "scalar" ? ScanMode::scalar : ScanMode::wide);
+}
