@@ -386,8 +386,15 @@ struct OutgoingStore {
 
   OutgoingBlock keep(std::string_view records, i64 count) {
     if (memory.load(std::memory_order_relaxed) > memory_limit) return {"", file.write(records, count)};
+    // Encoded into a buffer reused from block to block, then copied at its
+    // size: encode_block leaves LZ4's worst-case bound allocated (and
+    // zero-filled), 4x a 3-gram block's compressed size, which a sending
+    // rank held for every block it queued.
+    thread_local std::string encoded;
+    encoded.clear();
+    encode_block(records, count, encoded);
     OutgoingBlock b;
-    encode_block(records, count, b.bytes);
+    b.bytes = encoded;
     memory += b.bytes.size();
     return b;
   }
