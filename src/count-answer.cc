@@ -181,8 +181,7 @@ void answer_ordered(const OrderedRuns& runs, const AnswerRequest& request, int j
   std::vector<std::string> splitters = runs.splitters(ORDERED_RANGE_ROWS);
   std::mutex overflow_mutex;
   std::optional<std::string> smallest_overflow;
-  auto merge_range = [&](i64 r) {
-    std::string text;
+  auto merge_range = [&](i64 r, std::string& text) {
     std::vector<RowView> candidates;
     i64 distinct = 0;
     u128 total = 0;
@@ -200,7 +199,6 @@ void answer_ordered(const OrderedRuns& runs, const AnswerRequest& request, int j
     // Candidates point into this range's blocks: copied before they go.
     if (!candidates.empty()) top.add(candidates);
     summary.add(distinct, total);
-    return text;
   };
   write_ranges_in_order(splitters.size() + 1, jobs, merge_range, [&](const std::string& text) {
     if (sorted) sorted->file.write(text);

@@ -93,7 +93,7 @@ void ExternalSort::add(const FreqShard& partition) {
   }
 }
 
-std::string ExternalSort::merge_range(Range& range, const RowLayout& layout) {
+void ExternalSort::merge_range(Range& range, const RowLayout& layout, std::string& text) {
   std::vector<RecordCursor> cursors(range.pieces.size());
   i64 rows = 0;
   for (size_t p = 0; p < range.pieces.size(); p++) {
@@ -107,18 +107,16 @@ std::string ExternalSort::merge_range(Range& range, const RowLayout& layout) {
     c.start(c.storage);
   }
   range.pieces.clear();
-  std::string text;
   text.reserve(rows * 32);
   bool overflowed = false;  // no key is in two pieces: nothing is summed
   merge_records(cursors, overflowed, [&](std::string_view key, u64 count, u64 volumes) {
     format_row(text, layout, key, count, volumes);
   });
-  return text;
 }
 
 void ExternalSort::write(RowSink& out, const RowLayout& layout, int jobs) {
   write_ranges_in_order(
-      ranges_.size(), jobs, [&](i64 r) { return merge_range(*ranges_[r], layout); },
+      ranges_.size(), jobs, [&](i64 r, std::string& text) { merge_range(*ranges_[r], layout, text); },
       [&](const std::string& text) { out.write(text); });
 }
 

@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <memory>
+#include <mutex>
+#include <vector>
 
 namespace ngfreq {
 
@@ -23,26 +25,45 @@ LoserTree::LoserTree(std::vector<RecordCursor>& cursors) : c_(cursors), k_(curso
   loser_[0] = winner[1];
 }
 
-void write_ranges_in_order(i64 ranges, int jobs, const std::function<std::string(i64)>& make_text,
+void write_ranges_in_order(i64 ranges, int jobs, const std::function<void(i64, std::string&)>& make_text,
                            const std::function<void(const std::string&)>& write) {
   jobs = std::max(1, jobs);
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism, jobs);
+  // The texts' buffers go round: once written, a buffer takes a later
+  // range. A range's text is several MB, which a fresh string would take
+  // from mmap and fault in anew each time (and copy as it doubled).
+  std::mutex pool_mutex;
+  std::vector<std::unique_ptr<std::string>> owned;
+  std::vector<std::string*> idle;
+  auto take = [&] {
+    std::lock_guard lock(pool_mutex);
+    if (idle.empty()) return owned.emplace_back(std::make_unique<std::string>()).get();
+    std::string* text = idle.back();
+    idle.pop_back();
+    return text;
+  };
+  auto give_back = [&](std::string* text) {
+    std::lock_guard lock(pool_mutex);
+    idle.push_back(text);
+  };
   i64 next = 0;
-  tbb::parallel_pipeline(jobs + 1,
-                         tbb::make_filter<void, i64>(tbb::filter_mode::serial_in_order,
-                                                     [&](tbb::flow_control& fc) -> i64 {
-                                                       if (next == ranges) {
-                                                         fc.stop();
-                                                         return 0;
-                                                       }
-                                                       return next++;
-                                                     }) &
-                             tbb::make_filter<i64, std::shared_ptr<std::string>>(
-                                 tbb::filter_mode::parallel,
-                                 [&](i64 r) { return std::make_shared<std::string>(make_text(r)); }) &
-                             tbb::make_filter<std::shared_ptr<std::string>, void>(
-                                 tbb::filter_mode::serial_in_order,
-                                 [&](const std::shared_ptr<std::string>& text) { write(*text); }));
+  tbb::parallel_pipeline(
+      jobs + 1,
+      tbb::make_filter<void, i64>(tbb::filter_mode::serial_in_order, [&](tbb::flow_control& fc) -> i64 {
+        if (next == ranges) {
+          fc.stop();
+          return 0;
+        }
+        return next++;
+      }) & tbb::make_filter<i64, std::string*>(tbb::filter_mode::parallel, [&](i64 r) {
+        std::string* text = take();
+        text->clear();
+        make_text(r, *text);
+        return text;
+      }) & tbb::make_filter<std::string*, void>(tbb::filter_mode::serial_in_order, [&](std::string* text) {
+        write(*text);
+        give_back(text);
+      }));
 }
 
 }  // namespace ngfreq

@@ -49,7 +49,7 @@ class ExternalSort {
   };
 
   void choose_splitters(const std::vector<const Entry*>& sorted);
-  std::string merge_range(Range& range, const RowLayout& layout);
+  void merge_range(Range& range, const RowLayout& layout, std::string& text);
 
   SpillFile file_;
   i64 record_bytes_;

@@ -99,10 +99,11 @@ template <class F> void merge_records(std::vector<RecordCursor>& cursors, bool& 
   f(row.key, row.count, row.volumes);
 }
 
-/// Runs make_text(r) for ranges r = 0 .. ranges - 1 on up to `jobs` threads
-/// and hands the texts to write() in range order, at most jobs + 1 texts in
-/// memory at once.
-void write_ranges_in_order(i64 ranges, int jobs, const std::function<std::string(i64)>& make_text,
+/// Runs make_text(r, text) for ranges r = 0 .. ranges - 1 on up to `jobs`
+/// threads, each appending range r's text to an empty `text`, and hands
+/// the texts to write() in range order, at most jobs + 1 texts in memory at
+/// once (their buffers reused from range to range).
+void write_ranges_in_order(i64 ranges, int jobs, const std::function<void(i64, std::string&)>& make_text,
                            const std::function<void(const std::string&)>& write);
 
 }  // namespace ngfreq
