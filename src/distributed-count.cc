@@ -537,6 +537,9 @@ Totals gather_ordered(Totals local, Cluster& cluster, const PartitionedSettings&
   OutgoingStore store(settings.temp_dir, settings.budget.runs);
   std::vector<std::deque<OutgoingBlock>> queue(ranks);
   std::unique_ptr<OrderedRuns> runs = local.release_ordered_runs();
+  // The ordered reduce always ends in runs; anything else would be lost.
+  if (!runs && !(local.in_memory() && local.table().empty()))
+    throw Error("gather_ordered: totals that are not ordered runs");
   if (rank != 0 && runs) {
     // This rank's runs merged in key order, range by range in parallel,
     // sealed into blocks for rank 0 in the same order.
