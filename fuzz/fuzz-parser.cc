@@ -40,10 +40,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   fuzz::check(same_error(whole.error, split.error), "the first error is the same whole and split");
 
+  ScanMode before = scan_mode();
   set_scan_mode(ScanMode::scalar);
   FreqTable scalar_table;
   MapOutcome scalar = map_text(Format::NGFREQ_FUZZ_FORMAT, text, opts, scalar_table);
-  set_scan_mode(ScanMode::wide);
+  set_scan_mode(before);
   fuzz::check(same_error(whole.error, scalar.error), "the first error is the same wide and scalar");
   fuzz::check(whole.lines == scalar.lines, "as many lines wide and scalar");
   fuzz::check(whole.skipped == scalar.skipped, "as many skipped lines wide and scalar");

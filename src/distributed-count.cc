@@ -33,12 +33,12 @@ constexpr i64 LINE_COST_BYTES = 128;
 // gets all the estimates.
 std::vector<i64> partition_costs(const CountJob& job, Cluster& cluster) {
   i64 parts = job.partitions.size();
+  i64 first = parts * cluster.rank() / cluster.size(), last = parts * (cluster.rank() + 1) / cluster.size();
   std::string mine;
   run_agreed(&cluster, [&] {
     UniqueFd fd;
     i64 open_file = -1;
-    for (i64 i = parts * cluster.rank() / cluster.size(); i < parts * (cluster.rank() + 1) / cluster.size();
-         i++) {
+    for (i64 i = first; i < last; i++) {
       const Partition& p = job.partitions[i];
       const std::string& path = job.inputs[p.file_index].path;
       if (p.file_index != open_file) {
@@ -417,6 +417,11 @@ struct Outbox {
   std::vector<i64> pending_records;
   std::vector<std::deque<OutgoingBlock>> blocks;
 
+  void add(int dest, const FlatEntry& e) {
+    append_flat_record(pending[dest], e);
+    pending_records[dest]++;
+    if (i64(pending[dest].size()) >= SPILL_BLOCK_BYTES) seal(dest);
+  }
   void seal(int dest) {
     if (pending_records[dest] == 0) return;
     blocks[dest].push_back(store->keep(pending[dest], pending_records[dest]));
@@ -454,20 +459,17 @@ void exchange_rounds(Cluster& cluster, std::vector<std::deque<OutgoingBlock>>& q
     stats.bytes_sent += message.size();
     std::vector<std::string_view> received = cluster.all_to_all(message, lengths);
     stats.rounds++;
-    for (int source = 0; source < ranks; source++) receive(source, received[source]);
+    for (int source = 0; source < ranks; source++) {
+      stats.bytes_received += received[source].size();
+      receive(source, received[source]);
+    }
     if (cluster.all_sum({left})[0] == 0) break;
   }
 }
 
 // Decodes the blocks of one all_to_all message and adds their records.
-void receive_blocks(std::string_view message, Reducer& into, i64& bytes) {
-  std::vector<std::string_view> blocks;
-  while (!message.empty()) {
-    i64 size = next_block_size(message.data(), message.size());
-    blocks.push_back(message.substr(0, size));
-    message.remove_prefix(size);
-    bytes += size;
-  }
+void receive_blocks(std::string_view message, Reducer& into) {
+  std::vector<std::string_view> blocks = split_blocks(message);
   tbb::parallel_for(size_t(0), blocks.size(), [&](size_t i) {
     thread_local std::string records;  // reused from block to block
     records.clear();
@@ -494,13 +496,11 @@ Totals exchange_totals(Totals from, Cluster& cluster, const std::function<int(u6
     std::string own;
     for (const Entry& e : shard.entries()) {
       int dest = destination(e.hash);
-      std::string& out = dest == rank ? own : box.pending[dest];
-      i64 at = out.size();
-      out.resize(at + flat_record_size(e.key_len));
-      encode_flat_record(out.data() + at, {e.key_view(), e.hash, e.count, e.volumes});
-      if (dest == rank) continue;
-      box.pending_records[dest]++;
-      if (i64(out.size()) >= SPILL_BLOCK_BYTES) box.seal(dest);
+      FlatEntry record{e.key_view(), e.hash, e.count, e.volumes};
+      if (dest == rank)
+        append_flat_record(own, record);
+      else
+        box.add(dest, record);
     }
     if (!own.empty()) into.add_records(own);
   });
@@ -514,7 +514,7 @@ Totals exchange_totals(Totals from, Cluster& cluster, const std::function<int(u6
   outboxes.clear();
 
   exchange_rounds(cluster, queue, store, stats,
-                  [&](int, std::string_view part) { receive_blocks(part, into, stats.bytes_received); });
+                  [&](int, std::string_view part) { receive_blocks(part, into); });
   Totals result = into.finish();
   stats.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;
@@ -544,28 +544,16 @@ Totals gather_ordered(Totals local, Cluster& cluster, const PartitionedSettings&
     // This rank's runs merged in key order, range by range in parallel,
     // sealed into blocks for rank 0 in the same order.
     std::vector<std::string> splitters = runs->splitters(GATHER_RANGE_ROWS);
-    std::vector<std::deque<OutgoingBlock>> by_range(splitters.size() + 1);
+    std::vector<Outbox> by_range(splitters.size() + 1, Outbox(1, store));
     tbb::parallel_for(size_t(0), by_range.size(), [&](size_t r) {
-      std::string records;
-      i64 count = 0;
-      auto seal = [&] {
-        if (count == 0) return;
-        by_range[r].push_back(store.keep(records, count));
-        records.clear();
-        count = 0;
-      };
       runs->merge_range(splitters, r, [&](std::string_view key, u64 total, u64 volumes) {
-        i64 at = records.size();
-        records.resize(at + flat_record_size(key.size()));
-        encode_flat_record(records.data() + at, {key, 0, total, volumes});
-        count++;
-        if (i64(records.size()) >= SPILL_BLOCK_BYTES) seal();
+        by_range[r].add(0, {key, 0, total, volumes});
       });
-      seal();
+      by_range[r].seal(0);
     });
     runs.reset();
-    for (std::deque<OutgoingBlock>& blocks : by_range)
-      for (OutgoingBlock& b : blocks) queue[0].push_back(std::move(b));
+    for (Outbox& box : by_range)
+      for (OutgoingBlock& b : box.blocks[0]) queue[0].push_back(std::move(b));
   }
   local = Totals();
 
@@ -577,12 +565,9 @@ Totals gather_ordered(Totals local, Cluster& cluster, const PartitionedSettings&
   std::vector<OrderedRun*> receiving(ranks, nullptr);
   exchange_rounds(cluster, queue, store, stats, [&](int source, std::string_view part) {
     std::string records;
-    while (!part.empty()) {
-      i64 size = next_block_size(part.data(), part.size());
+    for (std::string_view block : split_blocks(part)) {
       records.clear();
-      decode_block(part.data(), size, records);
-      part.remove_prefix(size);
-      stats.bytes_received += size;
+      decode_block(block.data(), block.size(), records);
       for (const char *p = records.data(), *end = p + records.size(); p < end;) {
         OrderedRun*& run = receiving[source];
         if (!run) run = &runs->run(next_order[source]++);

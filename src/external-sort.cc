@@ -65,9 +65,7 @@ void ExternalSort::add(const FreqShard& partition) {
     Span span{records.size(), 0, 0, r};
     for (; i < sorted.size() && (r == splitters_.size() || sorted[i]->key_view() < splitters_[r]); i++) {
       const Entry& e = *sorted[i];
-      size_t at = records.size();
-      records.resize(at + flat_record_size(e.key_len));
-      encode_flat_record(records.data() + at, {e.key_view(), 0, e.count, e.volumes});
+      append_flat_record(records, {e.key_view(), 0, e.count, e.volumes});
       span.count++;
       if (i64(records.size() - span.begin) >= PIECE_BLOCK_BYTES) {
         span.end = records.size();

@@ -55,11 +55,17 @@ BlockHeader read_block_header(const char* data, i64 size) {
   return h;
 }
 
-i64 next_block_size(const char* data, i64 available) {
-  if (available < BLOCK_HEADER_BYTES) throw Error("record block: bad header (a truncated message?)");
-  i64 size = BLOCK_HEADER_BYTES + i64(load_u32(data + 4));
-  read_block_header(data, std::min(size, available));
-  return size;
+std::vector<std::string_view> split_blocks(std::string_view message) {
+  std::vector<std::string_view> blocks;
+  while (!message.empty()) {
+    if (i64(message.size()) < BLOCK_HEADER_BYTES)
+      throw Error("record block: bad header (a truncated message?)");
+    i64 size = BLOCK_HEADER_BYTES + i64(load_u32(message.data() + 4));
+    read_block_header(message.data(), std::min<i64>(size, message.size()));
+    blocks.push_back(message.substr(0, size));
+    message.remove_prefix(size);
+  }
+  return blocks;
 }
 
 BlockHeader decode_block(const char* data, i64 size, std::string& out) {

@@ -28,6 +28,7 @@
 #pragma once
 
 #include <span>
+#include <string>
 #include <string_view>
 
 #include "ngfreq/common.h"
@@ -51,6 +52,13 @@ inline i64 flat_record_size(i64 key_len) { return 32 + ((key_len + 7) & ~i64(7))
 
 /// Writes the record of `e` at `out`, flat_record_size(e.key.size()) bytes.
 void encode_flat_record(char* out, const FlatEntry& e);
+
+/// Appends the record of `e` to `records`.
+inline void append_flat_record(std::string& records, const FlatEntry& e) {
+  size_t at = records.size();
+  records.resize(at + flat_record_size(e.key.size()));
+  encode_flat_record(records.data() + at, e);
+}
 
 /// Bytes the flat form of `table` takes, header included.
 i64 flat_size(const FreqTable& table);

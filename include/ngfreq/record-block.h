@@ -23,6 +23,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "ngfreq/common.h"
 
@@ -46,10 +47,10 @@ void encode_block(std::string_view records, i64 count, std::string& out);
 /// `data`; throws Error on a foreign or truncated block.
 BlockHeader read_block_header(const char* data, i64 size);
 
-/// The bytes, header included, of the block that begins a run of blocks
-/// laid end to end (`available` bytes at `data`: an MPI message); throws
-/// Error on a foreign header or a block that runs past the end.
-i64 next_block_size(const char* data, i64 available);
+/// The blocks, headers included, of blocks laid end to end (an MPI
+/// message); throws Error on a foreign header or a block that runs past
+/// the end.
+std::vector<std::string_view> split_blocks(std::string_view message);
 
 /// Decompresses the block at `data` (`size` bytes, header included),
 /// appending its records to `out`; throws Error if it is damaged.
