@@ -137,7 +137,19 @@ static Totals combine_ranks(Totals local, Cluster& cluster, detail::CountJob& jo
   return owned;
 }
 
-CountResult run_count(const CountOptions& options) {
+// Sorted rows are written while mapping (ordered-stream.h) for one named
+// file read by the ordered reduce in this process, to an output that can
+// take its rows back should the file prove not to be sorted: a pipe cannot
+// be read again, nor rows sent down one taken back.
+static bool can_stream(const StreamTarget* stream, const CountOptions& opts, const detail::CountJob& job,
+                       const Cluster* cluster) {
+  return stream && !cluster && opts.reduce == ReduceMode::ordered && job.inputs.size() == 1 &&
+         job.inputs[0].path != "-" && stream->sorted.file.can_rewind();
+}
+
+// One count; with a stream, it may end broken (stats.streaming), its
+// totals incomplete.
+static CountResult count_once(const CountOptions& options, const StreamTarget* stream) {
   CountOptions opts = options;
   if (opts.fan_in == 0) opts.fan_in = default_fan_in(opts.executor);
   if (opts.fan_in < 2) throw UsageError("--fan-in must be at least 2");
@@ -170,6 +182,8 @@ CountResult run_count(const CountOptions& options) {
   detail::CountJob& job = *planned;
   PartitionedSettings settings = partitioned_settings(opts, job);
   Reducer reducer(opts.reduce, opts.fan_in, executor->parallel(), settings);
+  bool streaming = can_stream(stream, opts, job, cluster);
+  if (streaming) reducer.stream_into(std::make_unique<OrderedStream>(*stream));
 
   // Map every partition; tree merges start as tables arrive.
   auto start = std::chrono::steady_clock::now();
@@ -195,6 +209,10 @@ CountResult run_count(const CountOptions& options) {
   }
   job.throw_first_error();
   if (cluster) cluster->agreed_failure = false;
+  if (streaming) {
+    result.stats.streaming = reducer.stream_broken() ? OrderedStreaming::broken : OrderedStreaming::yes;
+    if (result.stats.streaming == OrderedStreaming::broken) return result;
+  }
   result.skipped = job.skipped_lines();
 
   // Merge what is left into the final totals; across ranks, shuffle them to
@@ -219,6 +237,18 @@ CountResult run_count(const CountOptions& options) {
   st.jobs = jobs;
   st.partition_size = job.partition_size;
   st.workers = job.worker_stats;
+  return result;
+}
+
+CountResult run_count(const CountOptions& options, const StreamTarget* stream) {
+  i64 start = stream ? stream->sorted.file.position() : 0;
+  CountResult result = count_once(options, stream);
+  if (result.stats.streaming != OrderedStreaming::broken) return result;
+  // The file is not sorted after all: take back what was written and count
+  // it again with runs kept to the end.
+  stream->sorted.file.rewind(start);
+  result = count_once(options, nullptr);
+  result.stats.streaming = OrderedStreaming::broken;
   return result;
 }
 

@@ -1,6 +1,6 @@
 // The serial and thread executors.
 //
-// Thread: plain partitions go to tbb::parallel_for_each; each stream input
+// Thread: plain partitions go to a tbb::parallel_pipeline in input order; each stream input
 // (gzip, pipe) runs a tbb::parallel_pipeline whose serial first stage
 // inflates and cuts line-aligned chunks while the parallel second stage maps
 // earlier chunks. The pipeline's token limit bounds the chunks in flight, so
@@ -20,8 +20,11 @@ namespace {
 class SerialExecutor : public Executor {
  public:
   void map_all(CountJob& job, Reducer& reducer) override {
-    for (const Partition& p : job.partitions)
-      reducer.map(input_order(p.file_index, p.index), [&](FreqTable& t) { map_partition(job, p, t); });
+    for (const Partition& p : job.partitions) {
+      u64 order = input_order(p.file_index, p.index);
+      reducer.map(order, [&](FreqTable& t) { map_partition(job, p, t); });
+      reducer.done(order);
+    }
     for (i64 file : job.stream_inputs) {
       StreamReader reader(job, file);
       i64 index;
@@ -29,6 +32,7 @@ class SerialExecutor : public Executor {
       while (reader.next(index, chunk)) {
         reducer.map(input_order(file, index), [&](FreqTable& t) { map_chunk(job, file, index, chunk, t); });
         job.buffers.give_back(std::move(chunk));
+        reducer.done(input_order(file, index));
       }
     }
   }
@@ -46,11 +50,7 @@ class ThreadExecutor : public Executor {
 
   void map_all(CountJob& job, Reducer& reducer) override {
     tbb::task_group group;
-    group.run([&] {
-      tbb::parallel_for_each(job.partitions, [&](const Partition& p) {
-        reducer.map(input_order(p.file_index, p.index), [&](FreqTable& t) { map_partition(job, p, t); });
-      });
-    });
+    group.run([&] { map_partitions(job, reducer); });
     group.run([&] {
       tbb::parallel_for_each(job.stream_inputs, [&](i64 file) { map_stream(job, file, reducer); });
     });
@@ -59,6 +59,33 @@ class ThreadExecutor : public Executor {
   bool parallel() const override { return true; }
 
  private:
+  // Partitions are taken in input order and handed to reducer.done() in
+  // that order, at most TOKENS_PER_JOB a thread at once: an ordered stream
+  // then holds a few partitions' rows, and writes them as they come.
+  void map_partitions(CountJob& job, Reducer& reducer) {
+    size_t next = 0;
+    tbb::parallel_pipeline(
+        jobs_ * TOKENS_PER_JOB + 1,
+        tbb::make_filter<void, Partition*>(tbb::filter_mode::serial_in_order,
+                                           [&](tbb::flow_control& fc) -> Partition* {
+                                             if (next == job.partitions.size()) {
+                                               fc.stop();
+                                               return nullptr;
+                                             }
+                                             return &job.partitions[next++];
+                                           }) &
+            tbb::make_filter<Partition*, Partition*>(tbb::filter_mode::parallel,
+                                                     [&](Partition* p) {
+                                                       reducer.map(
+                                                           input_order(p->file_index, p->index),
+                                                           [&](FreqTable& t) { map_partition(job, *p, t); });
+                                                       return p;
+                                                     }) &
+            tbb::make_filter<Partition*, void>(tbb::filter_mode::serial_in_order, [&](Partition* p) {
+              reducer.done(input_order(p->file_index, p->index));
+            }));
+  }
+
   struct Chunk {
     i64 index = 0;
     ChunkBuffer buffer;
@@ -66,23 +93,28 @@ class ThreadExecutor : public Executor {
 
   void map_stream(CountJob& job, i64 file, Reducer& reducer) {
     StreamReader reader(job, file);
-    tbb::parallel_pipeline(jobs_ * TOKENS_PER_JOB + 1,
-                           tbb::make_filter<void, Chunk*>(tbb::filter_mode::serial_in_order,
-                                                          [&](tbb::flow_control& fc) -> Chunk* {
-                                                            auto chunk = std::make_unique<Chunk>();
-                                                            if (!reader.next(chunk->index, chunk->buffer)) {
-                                                              fc.stop();
-                                                              return nullptr;
-                                                            }
-                                                            return chunk.release();
-                                                          }) &
-                               tbb::make_filter<Chunk*, void>(tbb::filter_mode::parallel, [&](Chunk* raw) {
-                                 std::unique_ptr<Chunk> chunk(raw);
-                                 reducer.map(input_order(file, chunk->index), [&](FreqTable& t) {
-                                   map_chunk(job, file, chunk->index, chunk->buffer, t);
-                                 });
-                                 job.buffers.give_back(std::move(chunk->buffer));
-                               }));
+    tbb::parallel_pipeline(
+        jobs_ * TOKENS_PER_JOB + 1,
+        tbb::make_filter<void, Chunk*>(tbb::filter_mode::serial_in_order,
+                                       [&](tbb::flow_control& fc) -> Chunk* {
+                                         auto chunk = std::make_unique<Chunk>();
+                                         if (!reader.next(chunk->index, chunk->buffer)) {
+                                           fc.stop();
+                                           return nullptr;
+                                         }
+                                         return chunk.release();
+                                       }) &
+            tbb::make_filter<Chunk*, i64>(tbb::filter_mode::parallel,
+                                          [&](Chunk* raw) {
+                                            std::unique_ptr<Chunk> chunk(raw);
+                                            reducer.map(input_order(file, chunk->index), [&](FreqTable& t) {
+                                              map_chunk(job, file, chunk->index, chunk->buffer, t);
+                                            });
+                                            job.buffers.give_back(std::move(chunk->buffer));
+                                            return chunk->index;
+                                          }) &
+            tbb::make_filter<i64, void>(tbb::filter_mode::serial_in_order,
+                                        [&](i64 index) { reducer.done(input_order(file, index)); }));
   }
 
   int jobs_;

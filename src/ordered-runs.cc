@@ -59,6 +59,14 @@ void OrderedRun::add(std::string_view key, u64 count, u64 volumes) {
   records_++;
 }
 
+void OrderedRun::clear() {
+  size_ = 0;
+  last_ = -1;
+  records_ = 0;
+  sorted_ = true;
+  index_.clear();
+}
+
 void OrderedRun::finish() {
   if (!sorted_) {
     // A run out of order: sort its records and sum equal keys.

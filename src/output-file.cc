@@ -199,7 +199,15 @@ void OutputFile::write(std::string_view data) {
       throw Error(fmt::format("cannot write '{}': {}", path_, errno_string()));
     }
     data.remove_prefix(n);
+    written_ += n;
   }
+}
+
+void OutputFile::rewind(i64 position) {
+  if (direct() || ftruncate(fd_, position) != 0 || lseek(fd_, position, SEEK_SET) != position)
+    throw Error(
+        fmt::format("cannot rewrite '{}': {}", path_, direct() ? "written directly" : errno_string()));
+  written_ = position;
 }
 
 void OutputFile::commit() {

@@ -48,6 +48,7 @@ void Reducer::add_records(std::string_view records) {
 }
 
 Totals Reducer::finish_ordered() {
+  if (stream_) return Totals(std::move(stream_));
   ordered_->seal();
   return Totals(std::move(ordered_), settings_.jobs);
 }

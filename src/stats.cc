@@ -39,6 +39,10 @@ void print_stats(const CountStats& st, i64 distinct, double output_seconds, doub
              // Unknown when the ranks of a -w query kept their totals (count.h: shuffle).
              distinct >= 0 ? std::to_string(distinct) : "not counted (-w across ranks needs no shuffle)",
              mb(st.input_bytes), mb(st.file_bytes), rate, mb(peak_rss_bytes()));
+  if (st.streaming == OrderedStreaming::yes)
+    fmt::print(stderr, "  sorted rows      written while mapping (a sorted file)\n");
+  if (st.streaming == OrderedStreaming::broken)
+    fmt::print(stderr, "  sorted rows      counted twice: the file proved not to be sorted\n");
   for (size_t i = 0; i < st.workers.size(); i++) {
     const WorkerStats& w = st.workers[i];
     fmt::print(stderr, "  worker {:<3}       {:8} tasks, {:.1f} MB mapped, {:.3f} s busy{}\n", i, w.tasks,

@@ -23,6 +23,7 @@
 #include <optional>
 
 #include "ngfreq/hash.h"
+#include "ngfreq/ordered-stream.h"
 #include "ngfreq/partition-store.h"
 
 namespace ngfreq {
@@ -191,11 +192,13 @@ Totals::Totals(std::unique_ptr<PartitionStore> store, int jobs) : store_(std::mo
     for (int sub = 0; sub < SUB_PARTITIONS; sub++) partitions_spilled_ += !store_->spilled(s, sub).empty();
 }
 Totals::Totals(std::unique_ptr<OrderedRuns> runs, int jobs) : ordered_(std::move(runs)), jobs_(jobs) {}
+Totals::Totals(std::unique_ptr<OrderedStream> stream) : stream_(std::move(stream)) {}
 Totals::Totals(Totals&&) noexcept = default;
 Totals& Totals::operator=(Totals&&) noexcept = default;
 Totals::~Totals() = default;
 
 void Totals::visit(const std::function<void(const FreqShard&)>& f) {
+  if (stream_) throw Error("internal: totals written as they were counted cannot be visited");
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism, jobs_);
   if (in_memory()) {
     if (table_.empty()) return;

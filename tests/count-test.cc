@@ -178,6 +178,17 @@ std::string listing_of(const Reference& ref) {
   return out;
 }
 
+// The lines of `text`, each with its newline.
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  for (size_t at = 0; at < text.size();) {
+    size_t end = text.find('\n', at) + 1;
+    lines.push_back(text.substr(at, end - at));
+    at = end;
+  }
+  return lines;
+}
+
 // The ordered reduce on what it is made for (a sorted file), on a file out
 // of order, and on files whose key ranges overlap: each gives the reference,
 // as totals and as the sorted listing.
@@ -186,12 +197,7 @@ TEST(OrderedReduce, SortedUnsortedAndOverlappingInputsGiveTheReference) {
   std::string corpus = make_v2_corpus(5, 300);
   write_file(d / "sorted.tsv", corpus);
   // The same lines reversed: every partition's keys come out of order.
-  std::vector<std::string> lines;
-  for (size_t at = 0; at < corpus.size();) {
-    size_t end = corpus.find('\n', at) + 1;
-    lines.push_back(corpus.substr(at, end - at));
-    at = end;
-  }
+  std::vector<std::string> lines = lines_of(corpus);
   std::string reversed;
   for (auto it = lines.rbegin(); it != lines.rend(); ++it) reversed += *it;
   write_file(d / "reversed.tsv", reversed);
@@ -219,6 +225,76 @@ TEST(OrderedReduce, SortedUnsortedAndOverlappingInputsGiveTheReference) {
           ASSERT_NE(r.totals.ordered_runs(), nullptr);
           EXPECT_EQ(r.totals.stats().spills > 0, memory_limit > 0);
           EXPECT_EQ(sorted_listing(r.totals, d), listing_of(want));
+        }
+}
+
+std::string rows_text(const std::vector<Row>& rows) {
+  std::string out;
+  for (const Row& r : rows)
+    out += r.key + "\t" + std::to_string(r.count) + "\t" + std::to_string(r.volumes) + "\n";
+  return out;
+}
+
+// Everything an answer holds, as text: the sorted listing written to
+// `path` after `header`, the words' rows, the top K and the summary.
+std::string answer_text(Totals& totals, const AnswerRequest& request, const std::string& path,
+                        OutputFile& out) {
+  SortedOutput sorted{out, RowLayout{}};
+  CountAnswer a = answer(totals, request, 2, &sorted);
+  out.commit();
+  std::string text = read_file(path) + "--\n";
+  for (const std::vector<Row>& rows : a.words) text += rows_text(rows);
+  return text + "--\n" + rows_text(a.top) + std::to_string(a.distinct) + " " + u128_string(a.total);
+}
+
+// A sorted file's rows written while it is mapped (ordered-stream.h) make
+// the same answer as the ordered runs kept to the end: on a sorted file
+// (streamed, keys straddling partitions down to a line each), on the same
+// lines reversed (the stream breaks at once) and on a sorted file whose
+// smallest line was moved to its end (it breaks at the last partition).
+// A broken stream takes back its rows and counts again.
+TEST(OrderedStream, GivesTheAnswerOfTheOrderedRunsOrCountsAgain) {
+  TempDir d;
+  std::string corpus = make_v2_corpus(5, 300);
+  std::vector<std::string> lines = lines_of(corpus);
+  std::string reversed, late;
+  for (auto it = lines.rbegin(); it != lines.rend(); ++it) reversed += *it;
+  for (size_t i = 1; i < lines.size(); i++) late += lines[i];
+  late += lines[0];
+  write_file(d / "sorted.tsv", corpus);
+  write_file(d / "reversed.tsv", reversed);
+  write_file(d / "late.tsv", late);
+  std::string word = lines[lines.size() / 2].substr(0, lines[lines.size() / 2].find('\t'));
+  for (std::string file : {"sorted.tsv", "reversed.tsv", "late.tsv"})
+    for (i64 size : {i64(0), i64(4096), i64(7)})
+      for (ExecutorKind ex : {ExecutorKind::serial, ExecutorKind::thread})
+        for (bool by_year : {false, true}) {
+          SCOPED_TRACE(testing::Message() << file << ", partition " << size << ", executor " << int(ex)
+                                          << ", by year " << by_year);
+          CountOptions o = options({(d / file).string()});
+          o.reduce = ReduceMode::ordered;
+          o.executor = ex;
+          o.partition_size = size;
+          o.jobs = 2;
+          o.keys.by_year = by_year;
+          o.will_sort = true;
+          AnswerRequest request{{word, "no such n-gram"}, by_year, 5, 3, true};
+          std::string want;
+          {
+            OutputFile out((d / "kept.tsv").string());
+            out.write("header\n");
+            CountResult kept = run_count(o);
+            ASSERT_NE(kept.totals.ordered_runs(), nullptr);
+            want = answer_text(kept.totals, request, (d / "kept.tsv").string(), out);
+          }
+          OutputFile out((d / "streamed.tsv").string());
+          out.write("header\n");
+          SortedOutput sorted{out, RowLayout{}};
+          StreamTarget target{request, sorted};
+          CountResult streamed = run_count(o, &target);
+          EXPECT_EQ(streamed.stats.streaming,
+                    file == "sorted.tsv" ? OrderedStreaming::yes : OrderedStreaming::broken);
+          EXPECT_EQ(answer_text(streamed.totals, request, (d / "streamed.tsv").string(), out), want);
         }
 }
 

@@ -103,6 +103,13 @@ struct RankStats {
   i64 peak_rss_bytes = 0;  // once its totals were shuffled (and gathered)
 };
 
+/// Whether a count wrote its sorted rows as it mapped (ordered-stream.h).
+enum class OrderedStreaming {
+  no,
+  yes,
+  broken,  // the input proved not to be sorted: counted again, not streamed
+};
+
 /// What a run measured, for --stats and the benchmarks.
 struct CountStats {
   double map_seconds = 0;         // wall: start until the last map finished
@@ -117,8 +124,9 @@ struct CountStats {
   i64 file_bytes = 0;   // bytes read from disk or pipe
   int jobs = 0;
   i64 partition_size = 0;
-  std::vector<WorkerStats> workers;  // process executor only
-  std::vector<RankStats> ranks;      // MPI jobs of two or more ranks, on rank 0
+  std::vector<WorkerStats> workers;                   // process executor only
+  std::vector<RankStats> ranks;                       // MPI jobs of two or more ranks, on rank 0
+  OrderedStreaming streaming = OrderedStreaming::no;  // whether the sorted rows were written while mapping
 };
 
 /// What --on-error skip left out.
@@ -138,7 +146,11 @@ struct CountResult {
 /// input order (whatever the executor, jobs or partition size), Error for
 /// I/O failures and total overflow (of partitioned totals: when they are
 /// visited), UsageError for bad options.
-CountResult run_count(const CountOptions& opts);
+///
+/// With `stream`, a count of one sorted file by the ordered reduce writes
+/// its sorted rows to stream->sorted as it maps (ordered-stream.h), and the
+/// totals it returns finish that answer; `stream` must live until then.
+CountResult run_count(const CountOptions& opts, const StreamTarget* stream = nullptr);
 
 /// The number of workers `jobs` = 0 stands for.
 int default_jobs();

@@ -43,8 +43,13 @@ class OrderedRun {
   /// indexes every INDEX_STRIDE-th record for lower_bound().
   void finish();
 
+  /// Empties the run for another map, keeping its memory.
+  void clear();
+
   i64 records() const { return records_; }
   i64 bytes() const { return size_; }
+  /// Whether every key came after the one before, so far.
+  bool in_order() const { return sorted_; }
   /// The flat records (hash 0), in key order once finished; empty once
   /// spilled.
   std::string_view data() const { return {data_.data(), size_t(size_)}; }

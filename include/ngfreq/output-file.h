@@ -26,6 +26,10 @@ class OutputFile : public RowSink {
 
   /// Writes all of `data`; throws Error (e.g. disk full) naming the path.
   void write(std::string_view data) override;
+  /// A temporary file can be cut back; a direct output cannot.
+  bool can_rewind() const override { return !direct(); }
+  i64 position() const override { return written_; }
+  void rewind(i64 position) override;
   /// Flushes, fsyncs and renames the temporary file to the target path
   /// (a direct output has nothing to commit).
   void commit();
@@ -48,6 +52,7 @@ class OutputFile : public RowSink {
   std::string direct_path_;  // a FIFO or socket opened at the first write
   Kind kind_ = Kind::file;
   int fd_ = -1;
+  i64 written_ = 0;  // bytes written
   bool committed_ = false;
 };
 

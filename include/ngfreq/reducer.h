@@ -14,6 +14,7 @@
 #include "ngfreq/freq-table.h"
 #include "ngfreq/memory-budget.h"
 #include "ngfreq/ordered-runs.h"
+#include "ngfreq/ordered-stream.h"
 #include "ngfreq/partition-store.h"
 #include "ngfreq/totals.h"
 
@@ -71,6 +72,15 @@ class Reducer {
       map_fn(combining_table());
       return;
     }
+    if (stream_) {
+      if (stream_->broken()) return;  // the count starts again without the stream
+      std::unique_ptr<OrderedRun> run = stream_->take_run();
+      FreqTable front;
+      front.record_into(run.get());
+      map_fn(front);
+      stream_->finished(order, std::move(run));
+      return;
+    }
     if (mode_ == ReduceMode::ordered) {
       OrderedRun& run = ordered_->run(order);
       FreqTable front;
@@ -82,6 +92,18 @@ class Reducer {
     FreqTable table;
     map_fn(table);
     add(std::move(table), order);
+  }
+
+  /// Ordered mode: writes the sorted rows while mapping (ordered-stream.h).
+  /// Before the first map.
+  void stream_into(std::unique_ptr<OrderedStream> stream) { stream_ = std::move(stream); }
+  /// Whether the stream broke: the totals are incomplete.
+  bool stream_broken() const { return stream_ && stream_->broken(); }
+
+  /// Called by the executor once for each map, in input order, after the
+  /// map: the stream writes its rows.
+  void done(u64 order) {
+    if (stream_) stream_->write(order);
   }
 
   /// Hands over a finished table (tree and serial mode); `order` is its
@@ -126,6 +148,7 @@ class Reducer {
   std::vector<std::vector<FreqTable>> levels_;       // tree mode
   std::vector<std::pair<u64, FreqTable>> in_order_;  // serial mode
   std::unique_ptr<OrderedRuns> ordered_;             // ordered mode
+  std::unique_ptr<OrderedStream> stream_;            // ordered mode, streamed
   std::atomic<i64> merges_{0};
   std::atomic<i64> merge_ns_{0};
 };

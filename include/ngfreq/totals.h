@@ -16,6 +16,7 @@
 namespace ngfreq {
 
 class PartitionStore;
+class OrderedStream;
 
 /// What the finalize of partitioned totals did, for --stats.
 struct FinalizeStats {
@@ -36,16 +37,21 @@ class Totals {
   /// Totals in sealed ordered runs, merged by visit() a key range at a
   /// time.
   Totals(std::unique_ptr<OrderedRuns> runs, int jobs);
+  /// Totals already written as they were counted, by an ordered stream:
+  /// what is left is its last row and the other parts of the answer.
+  explicit Totals(std::unique_ptr<OrderedStream> stream);
   Totals(Totals&&) noexcept;
   Totals& operator=(Totals&&) noexcept;
   ~Totals();
 
   /// True when every total is in table(); false when they are in
   /// partitions or ordered runs.
-  bool in_memory() const { return !store_ && !ordered_; }
+  bool in_memory() const { return !store_ && !ordered_ && !stream_; }
   const FreqTable& table() const { return table_; }
   /// Ordered runs, or nullptr.
   const OrderedRuns* ordered_runs() const { return ordered_.get(); }
+  /// The ordered stream, or nullptr.
+  OrderedStream* stream() const { return stream_.get(); }
   /// Hands the ordered runs over (nullptr when there are none), leaving
   /// these totals empty.
   std::unique_ptr<OrderedRuns> release_ordered_runs() { return std::move(ordered_); }
@@ -75,6 +81,7 @@ class Totals {
   FreqTable table_;
   std::unique_ptr<PartitionStore> store_;
   std::unique_ptr<OrderedRuns> ordered_;
+  std::unique_ptr<OrderedStream> stream_;
   int jobs_ = 1;
   int max_level_ = 0;
   i64 partitions_spilled_ = 0;

@@ -101,11 +101,9 @@ void run_count_command(CLI::App& cmd, CountCli& c) {
   o.shuffle = !words_only;
   bool join_answers = o.cluster && o.cluster->size() > 1 && !o.gather;
   if (writes) warn_if_too_many_jobs(o.jobs);
-  CountResult result = run_count(o);
-  if (!writes && !join_answers) return;
-  auto output_start = std::chrono::steady_clock::now();
 
-  // One pass over the totals writes -o and gathers every other row asked for.
+  // One pass over the totals writes -o and gathers every other row asked
+  // for; a sorted file's rows are written as it is mapped.
   bool default_output = c.words.empty() && c.top == 0 && c.output.empty();
   bool distinct_known = !join_answers || o.shuffle;
   AnswerRequest request{c.words, o.keys.by_year, default_output ? 10 : c.top, c.min_count,
@@ -117,6 +115,11 @@ void run_count_command(CLI::App& cmd, CountCli& c) {
     out->write(header_line(layout));
     sorted.emplace(SortedOutput{*out, layout});
   }
+  std::optional<StreamTarget> stream;
+  if (sorted) stream.emplace(StreamTarget{request, *sorted});
+  CountResult result = run_count(o, stream ? &*stream : nullptr);
+  if (!writes && !join_answers) return;
+  auto output_start = std::chrono::steady_clock::now();
   CountAnswer answer = ngfreq::answer(result.totals, request, result.stats.jobs, sorted ? &*sorted : nullptr);
   if (join_answers) answer = detail::combine_answers(std::move(answer), request, *o.cluster);
   if (!writes) return;

@@ -1,0 +1,99 @@
+#include "ngfreq/ordered-stream.h"
+
+#include "ngfreq/freq-table.h"
+#include "ngfreq/partition-runs.h"
+
+namespace ngfreq {
+
+OrderedStream::OrderedStream(const StreamTarget& target) : target_(target), parts_(target.request) {}
+
+std::unique_ptr<OrderedRun> OrderedStream::take_run() {
+  std::lock_guard lock(mutex_);
+  if (idle_runs_.empty()) return std::make_unique<OrderedRun>();
+  std::unique_ptr<OrderedRun> run = std::move(idle_runs_.back());
+  idle_runs_.pop_back();
+  return run;
+}
+
+std::unique_ptr<std::string> OrderedStream::take_text() {
+  std::lock_guard lock(mutex_);
+  if (idle_texts_.empty()) return std::make_unique<std::string>();
+  std::unique_ptr<std::string> text = std::move(idle_texts_.back());
+  idle_texts_.pop_back();
+  text->clear();
+  return text;
+}
+
+void OrderedStream::finished(u64 order, std::unique_ptr<OrderedRun> run) {
+  Piece piece;
+  piece.in_order = run->in_order();
+  piece.records = run->records();
+  piece.text = take_text();
+  if (piece.in_order && piece.records > 0) {
+    KeyOrderRows rows(parts_, &target_.sorted, *piece.text);
+    i64 i = 0;
+    for_each_record(run->data(), [&](const char*, const FlatEntry& e) {
+      if (i == 0)
+        piece.first = {std::string(e.key), e.count, e.volumes};
+      else if (i == piece.records - 1)
+        piece.last = {std::string(e.key), e.count, e.volumes};
+      else
+        rows.add(e.key, e.count, e.volumes);
+      i++;
+    });
+    rows.finish();
+  }
+  run->clear();
+  std::lock_guard lock(mutex_);
+  idle_runs_.push_back(std::move(run));
+  pieces_.emplace(order, std::move(piece));
+}
+
+void OrderedStream::write_row(const EdgeRow& row) {
+  edge_text_.clear();
+  KeyOrderRows rows(parts_, &target_.sorted, edge_text_);
+  rows.add(row.key, row.count, row.volumes);
+  rows.finish();
+  target_.sorted.file.write(edge_text_);
+}
+
+void OrderedStream::write(u64 order) {
+  Piece piece;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = pieces_.find(order);
+    if (it == pieces_.end()) return;  // a map that did not run: the stream was broken first
+    piece = std::move(it->second);
+    pieces_.erase(it);
+  }
+  if (broken_) return;
+  if (!piece.in_order || (holding_ && piece.records > 0 && piece.first.key < held_.key)) {
+    broken_ = true;
+    return;
+  }
+  if (piece.records > 0) {
+    if (holding_ && piece.first.key == held_.key) {
+      add_count(held_.count, piece.first.count);  // a saturated total stays COUNT_OVERFLOW
+      add_count(held_.volumes, piece.first.volumes);
+    } else {
+      if (holding_) write_row(held_);
+      held_ = std::move(piece.first);
+      holding_ = true;
+    }
+    if (piece.records >= 2) {
+      write_row(held_);
+      target_.sorted.file.write(*piece.text);
+      held_ = std::move(piece.last);
+    }
+  }
+  std::lock_guard lock(mutex_);
+  idle_texts_.push_back(std::move(piece.text));
+}
+
+CountAnswer OrderedStream::finish() {
+  if (holding_) write_row(held_);
+  holding_ = false;
+  return parts_.finish();
+}
+
+}  // namespace ngfreq
