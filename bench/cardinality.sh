@@ -45,7 +45,7 @@ for c in $cases; do
       bench_input "$g3" --n 3 --size 600M --seed 5 "--by-year -o"
       ours="$ngfreq count -j 2 --progress none --by-year -o $out/ngfreq.tsv $g3"
       if have_duckdb; then
-        theirs="DUCKDB_DIR=$duckdb_dir node bench/duckdb-by-year.mjs $g3 $out/duckdb.tsv 2"
+        theirs="DUCKDB_DIR=$duckdb_dir node bench/duckdb-count.mjs by-year $g3 $out/duckdb.tsv 2"
         bash -c "$ours" && bash -c "$theirs"
         cmp "$out/ngfreq.tsv" "$out/duckdb.tsv" || { echo "ngfreq and DuckDB disagree"; exit 1; }
         echo "   outputs byte-identical ($(wc -l < "$out/ngfreq.tsv") rows)"
@@ -87,7 +87,7 @@ for c in $cases; do
       cmds=("ngfreq --by-year -o" "$by $out/unlimited.tsv $g2"
             "ngfreq --by-year -o --memory-limit 1G" "$by $out/limited.tsv --memory-limit 1G $g2")
       if have_duckdb; then
-        duck="DUCKDB_DIR=$duckdb_dir node bench/duckdb-by-year.mjs $g2"
+        duck="DUCKDB_DIR=$duckdb_dir node bench/duckdb-count.mjs by-year $g2"
         cmds+=("DuckDB GROUP BY ngram, year ORDER BY" "$duck $out/duckdb.tsv 2")
         # DuckDB 1.5 at 1 GB sometimes stops with "failed to pin block":
         # such a run is said and left out rather than timed.

@@ -10,11 +10,16 @@
 # executors' runs of one case alternate, so that they compare fairly.
 #
 # The v3 and text cases use about 200 MB generated inputs: v3 against the
-# same corpus as v2 (time per byte), text against `wc -w`.
+# same corpus as v2 (time per byte), text against `wc -w`. The duckdb case
+# (not in the default set) times `-o` of the plain file next to DuckDB's
+# GROUP BY ngram ORDER BY ngram to TSV, interleaved, after checking that
+# the two outputs are byte-identical; DUCKDB_DIR is where
+# `npm install @duckdb/node-api` ran.
 #
 #   bench/run.sh                      # everything
 #   CASES="plain" REPEAT=5 bench/run.sh
 #   CASES="v3 text" bench/run.sh
+#   DUCKDB_DIR=/work/duck CASES=duckdb REPEAT=5 bench/run.sh
 #   EXTRA_EXECUTORS="process" bench/run.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,7 +31,7 @@ data=${DATA:-datasets/googlebooks-eng-all-1gram-20120701-a}
 mkdir -p bench/results datasets
 [ -x "$ngfreq" ] || { echo "build ngfreq first (cmake --build build)"; exit 1; }
 needs() { case " $cases " in *" $1 "*) return 0 ;; esac; return 1; }
-if needs plain || needs gzip; then
+if needs plain || needs gzip || needs duckdb; then
   [ -f "$data" ] || "$ngfreq" generate --profile a -o "$data"
   [ -f "$data.gz" ] || "$ngfreq" generate --profile a --gzip -o "$data.gz"
 fi
@@ -98,6 +103,18 @@ for c in $cases; do
     continue
   fi
   bytes=$(stat -c %s "$data")
+  if [ "$c" = duckdb ]; then
+    [ -d "${DUCKDB_DIR:-}/node_modules/@duckdb/node-api" ] || { echo "-- duckdb: set DUCKDB_DIR"; continue; }
+    out=$(mktemp -d)
+    ours="$ngfreq count -j 2 --progress none -o $out/ngfreq.tsv $data"
+    theirs="DUCKDB_DIR=$DUCKDB_DIR node bench/duckdb-count.mjs totals $data $out/duckdb.tsv 2"
+    bash -c "$ours" && bash -c "$theirs"
+    cmp "$out/ngfreq.tsv" "$out/duckdb.tsv" || { echo "ngfreq and DuckDB disagree"; exit 1; }
+    echo "-- -o of $data: outputs byte-identical ($(wc -l < "$out/ngfreq.tsv") rows)"
+    measure_interleaved 2 "ngfreq -o" "$ours" "DuckDB GROUP BY ngram ORDER BY" "$theirs"
+    rm -rf "$out"
+    continue
+  fi
   if [ "$c" = plain ]; then
     measure "floor: cat" 1 cat "$data"
     for reduce in auto tree serial; do for j in 1 2; do

@@ -13,6 +13,7 @@
 #include "ngfreq/count-job.h"
 #include "ngfreq/distributed-count.h"
 #include "ngfreq/executor.h"
+#include "ngfreq/shared-memory.h"
 #include "ngfreq/stats.h"
 
 namespace ngfreq {
@@ -137,14 +138,31 @@ static Totals combine_ranks(Totals local, Cluster& cluster, detail::CountJob& jo
   return owned;
 }
 
-// Sorted rows are written while mapping (ordered-stream.h) for one named
-// file read by the ordered reduce in this process, to an output that can
-// take its rows back should the file prove not to be sorted: a pipe cannot
-// be read again, nor rows sent down one taken back.
+// Whether the first n-grams of a plain file's partitions come in order.
+// Google's files are concatenations of sorted shards, each spanning the
+// alphabet: a stream of one would break at its first shard's end, after
+// mapping it for nothing, where this look at a line a partition sees it.
+static bool partitions_in_order(const detail::CountJob& job) {
+  const std::string& path = job.inputs[0].path;
+  detail::UniqueFd fd(open_input(path));
+  std::optional<std::string> before;
+  for (const Partition& p : job.partitions) {
+    std::optional<std::string> first = first_field(fd.get(), path, p);
+    if (first && before && *first < *before) return false;
+    if (first) before = std::move(first);
+  }
+  return true;
+}
+
+// Sorted rows are written while mapping (ordered-stream.h) for one plain
+// file read by the ordered reduce in this process, whose partitions start
+// in order, to an output that can take its rows back should the file prove
+// not to be sorted after all: a pipe cannot be read again, nor rows sent
+// down one taken back; a gzip file's partitions cannot be looked at first.
 static bool can_stream(const StreamTarget* stream, const CountOptions& opts, const detail::CountJob& job,
                        const Cluster* cluster) {
   return stream && !cluster && opts.reduce == ReduceMode::ordered && job.inputs.size() == 1 &&
-         job.inputs[0].path != "-" && stream->sorted.file.can_rewind();
+         job.inputs[0].seekable && stream->sorted.file.can_rewind() && partitions_in_order(job);
 }
 
 // One count; with a stream, it may end broken (stats.streaming), its

@@ -25,11 +25,13 @@ std::unique_ptr<std::string> OrderedStream::take_text() {
 }
 
 void OrderedStream::finished(u64 order, std::unique_ptr<OrderedRun> run) {
+  // A run out of order is sorted first: an n-gram's lines in two blocks,
+  // or a shard's end and the next one's start, which then breaks the chain.
+  if (!run->in_order()) run->finish();
   Piece piece;
-  piece.in_order = run->in_order();
   piece.records = run->records();
   piece.text = take_text();
-  if (piece.in_order && piece.records > 0) {
+  if (piece.records > 0) {
     KeyOrderRows rows(parts_, &target_.sorted, *piece.text);
     i64 i = 0;
     for_each_record(run->data(), [&](const char*, const FlatEntry& e) {
@@ -67,7 +69,7 @@ void OrderedStream::write(u64 order) {
     pieces_.erase(it);
   }
   if (broken_) return;
-  if (!piece.in_order || (holding_ && piece.records > 0 && piece.first.key < held_.key)) {
+  if (holding_ && piece.records > 0 && piece.first.key < held_.key) {
     broken_ = true;
     return;
   }

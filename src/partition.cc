@@ -71,6 +71,24 @@ i64 estimated_lines(int fd, const std::string& path, const Partition& part) {
   return sampled > 0 ? lines * size / sampled : 0;
 }
 
+std::optional<std::string> first_field(int fd, const std::string& path, const Partition& part) {
+  // As PartitionReader: the first owned line starts after the first LF at
+  // begin - 1 .. end - 2 (or at 0), and may run past the end.
+  constexpr i64 PEEK_BYTES = 4 << 10;
+  i64 from = part.begin > 0 ? part.begin - 1 : 0;
+  std::string text(PEEK_BYTES, '\0');
+  text.resize(pread_full(fd, path, text.data(), PEEK_BYTES, from));
+  size_t line = 0;
+  if (part.begin > 0) {
+    line = text.find('\n');
+    if (line == std::string::npos || i64(line) > part.end - 2 - from) return std::nullopt;
+    line++;
+  }
+  size_t end = text.find_first_of("\t\n", line);
+  if (end == std::string::npos) return std::nullopt;
+  return text.substr(line, end - line);
+}
+
 // Bytes read past a small partition's end: enough for a typical last line.
 static constexpr i64 SMALL_SLACK = 256;
 

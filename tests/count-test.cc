@@ -250,9 +250,10 @@ std::string answer_text(Totals& totals, const AnswerRequest& request, const std:
 // A sorted file's rows written while it is mapped (ordered-stream.h) make
 // the same answer as the ordered runs kept to the end: on a sorted file
 // (streamed, keys straddling partitions down to a line each), on the same
-// lines reversed (the stream breaks at once) and on a sorted file whose
-// smallest line was moved to its end (it breaks at the last partition).
-// A broken stream takes back its rows and counts again.
+// lines reversed (not streamed: the partitions' first lines go backwards)
+// and on a sorted file whose smallest line was moved to its end (the
+// stream breaks at the last partition, takes back its rows and counts
+// again).
 TEST(OrderedStream, GivesTheAnswerOfTheOrderedRunsOrCountsAgain) {
   TempDir d;
   std::string corpus = make_v2_corpus(5, 300);
@@ -292,8 +293,14 @@ TEST(OrderedStream, GivesTheAnswerOfTheOrderedRunsOrCountsAgain) {
           SortedOutput sorted{out, RowLayout{}};
           StreamTarget target{request, sorted};
           CountResult streamed = run_count(o, &target);
-          EXPECT_EQ(streamed.stats.streaming,
-                    file == "sorted.tsv" ? OrderedStreaming::yes : OrderedStreaming::broken);
+          // One partition (size 0) is one run, sorted whatever its order.
+          // Partitions whose first lines go backwards are not streamed; the
+          // smallest line at the end of the last 4 KiB partition is seen
+          // only once it is mapped.
+          OrderedStreaming expected = OrderedStreaming::no;
+          if (file == "sorted.tsv" || size == 0) expected = OrderedStreaming::yes;
+          if (file == "late.tsv" && size == 4096) expected = OrderedStreaming::broken;
+          EXPECT_EQ(streamed.stats.streaming, expected);
           EXPECT_EQ(answer_text(streamed.totals, request, (d / "streamed.tsv").string(), out), want);
         }
 }

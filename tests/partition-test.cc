@@ -133,6 +133,41 @@ TEST(PartitionCost, EstimatedLinesFollowTheLineDensity) {
   close(fd);
 }
 
+// first_field names the first field of the first line a partition owns:
+// in order, each line at most once, and with 1-byte partitions every line
+// (each owned by the partition it starts in) but one whose field is longer
+// than the peek (4 KiB).
+TEST(PartitionPeek, FirstFieldsAreTheOwnedLinesFirstFieldsInOrder) {
+  TempDir d;
+  std::string text = make_v2_corpus(11, 40);
+  std::vector<std::string> fields;
+  for (size_t at = 0; at < text.size(); at = text.find('\n', at) + 1)
+    fields.push_back(text.substr(at, text.find('\t', at) - at));
+  text += std::string(5000, 'L') + "\t2000\t1\t1\n" + "last\t2000\t1\t1";  // no final newline
+  fields.push_back("last");
+  write_file(d / "t.tsv", text);
+  std::string path = (d / "t.tsv").string();
+  int fd = open(path.c_str(), O_RDONLY);
+  for (i64 psize : {1, 2, 3, 7, 17, 64, 333, 4096, 1 << 20}) {
+    std::vector<std::string> got;
+    for (const Partition& p : plan_partitions(0, text.size(), psize))
+      if (std::optional<std::string> f = first_field(fd, path, p)) got.push_back(*f);
+    if (psize == 1) {
+      EXPECT_EQ(got, fields);
+    }
+    // Every partition's field is a line's, in order, and the first is the first line's.
+    ASSERT_FALSE(got.empty());
+    EXPECT_EQ(got.front(), fields.front());
+    size_t next = 0;
+    for (const std::string& f : got) {
+      while (next < fields.size() && fields[next] != f) next++;
+      ASSERT_LT(next, fields.size()) << "partition size " << psize << ": '" << f << "' out of order";
+      next++;
+    }
+  }
+  close(fd);
+}
+
 TEST(PartitionSize, DefaultGivesEightPartitionsPerJobWithinBounds) {
   EXPECT_EQ(default_partition_size(1000, 2), 1 << 20);
   EXPECT_EQ(default_partition_size(i64(160) << 20, 2), i64(10) << 20);

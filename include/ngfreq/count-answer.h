@@ -68,6 +68,8 @@ struct CountAnswer {
 /// Reads `totals` once (consuming partitioned ones) for everything
 /// `request` asks, on `jobs` threads; with `sorted`, writes every row of at
 /// least request.min_count to it, sorted by key bytes (not committed).
+/// Totals of an ordered stream (run_count with a StreamTarget) have written
+/// their rows already: `request` and `sorted` must be the target's.
 CountAnswer answer(Totals& totals, const AnswerRequest& request, int jobs,
                    const SortedOutput* sorted = nullptr);
 

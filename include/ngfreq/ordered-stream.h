@@ -12,11 +12,15 @@
 // with the last row of the run before when their keys are equal, or
 // written. Only the first and last rows of each run wait.
 //
-// Whether the runs chain is known only as they come: a run out of order, or
-// one starting below the run before it, breaks the stream. The rows written
-// so far are then taken back (RowSink::rewind) and the count runs again
-// without a stream (count.cc), the whole work done twice; a file that is
-// not sorted usually shows it in its first partition.
+// Whether the runs chain is known only as they come. A run out of order is
+// sorted first (an n-gram's lines in two blocks stay within one run); a run
+// starting below the run before it breaks the stream. The rows written so
+// far are then taken back (RowSink::rewind), the maps still to come are
+// skipped, and the count runs again without a stream (count.cc): the work
+// up to the break is done twice. Google's own files are concatenations of
+// sorted shards, each spanning the alphabet, so they break at the end of
+// their first shard; files sorted whole (as `ngfreq generate` writes them,
+// or `LC_ALL=C sort`) stream.
 #pragma once
 
 #include <atomic>
@@ -66,7 +70,6 @@ class OrderedStream {
   };
   // What one map leaves to be written.
   struct Piece {
-    bool in_order = true;
     i64 records = 0;
     EdgeRow first, last;                // last is set when records >= 2
     std::unique_ptr<std::string> text;  // the rows between them, formatted

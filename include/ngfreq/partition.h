@@ -1,6 +1,8 @@
 // Cutting plain files into partitions that map independently.
 #pragma once
 
+#include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -25,6 +27,10 @@ struct Partition {
 
 /// Cuts a file of `file_size` bytes into partitions of `partition_size`.
 std::vector<Partition> plan_partitions(i64 file_index, i64 file_size, i64 partition_size);
+
+/// The first field (up to a TAB) of the first line `part` of the file open
+/// as `fd` owns; nullopt when the line is not found in a few KiB.
+std::optional<std::string> first_field(int fd, const std::string& path, const Partition& part);
 
 /// The lines of `part` of the file open as `fd`, estimated from a few
 /// samples spread over it: what a partition costs to map depends more on
