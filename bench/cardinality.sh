@@ -46,10 +46,8 @@ for c in $cases; do
       ours="$ngfreq count -j 2 --progress none --by-year -o $out/ngfreq.tsv $g3"
       if have_duckdb; then
         theirs="DUCKDB_DIR=$duckdb_dir node bench/duckdb-count.mjs by-year $g3 $out/duckdb.tsv 2"
-        bash -c "$ours" && bash -c "$theirs"
-        cmp "$out/ngfreq.tsv" "$out/duckdb.tsv" || { echo "ngfreq and DuckDB disagree"; exit 1; }
-        echo "   outputs byte-identical ($(wc -l < "$out/ngfreq.tsv") rows)"
-        measure_interleaved 2 "ngfreq --by-year -o" "$ours" "DuckDB GROUP BY ngram, year ORDER BY" "$theirs"
+        same_then_measure 2 "$out/ngfreq.tsv" "$out/duckdb.tsv" "ngfreq --by-year -o" "$ours" \
+          "DuckDB GROUP BY ngram, year ORDER BY" "$theirs"
       else
         echo "   (DuckDB skipped: set DUCKDB_DIR)"
         measure_interleaved 2 "ngfreq --by-year -o" "$ours"

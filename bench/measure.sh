@@ -80,3 +80,15 @@ measure_interleaved() {
     report "${names[$i]}" "$jobs" "${cmds[$i]}"
   done
 }
+
+# same_then_measure JOBS OUT_A OUT_B NAME_A CMD_A NAME_B CMD_B: runs both
+# commands once and checks that they wrote the same bytes (OUT_A, OUT_B),
+# then times them interleaved as measure_interleaved does.
+same_then_measure() {
+  local jobs=$1 a=$2 b=$3
+  shift 3
+  bash -c "$2" && bash -c "$4"
+  cmp "$a" "$b" || { echo "$1 and $3 disagree"; exit 1; }
+  echo "   outputs byte-identical ($(wc -l < "$a") rows)"
+  measure_interleaved "$jobs" "$@"
+}

@@ -58,10 +58,7 @@ for c in $cases; do
       bench_input "$g3" --n 3 --size 600M --seed 5 "--by-year -o"
       one="$ngfreq count -j 2 --progress none --by-year -o $out/one.tsv $g3"
       two="$mpi count -j 1 --progress none --by-year -o $out/two.tsv $g3"
-      bash -c "$one" && bash -c "$two"
-      cmp "$out/one.tsv" "$out/two.tsv" || { echo "np 2 disagrees"; exit 1; }
-      echo "   outputs byte-identical ($(wc -l < "$out/one.tsv") rows)"
-      measure_interleaved 2 "1 process, 2 threads" "$one" "mpirun -np 2, 1 thread a rank" "$two"
+      same_then_measure 2 "$out/one.tsv" "$out/two.tsv" "1 process, 2 threads" "$one" "mpirun -np 2, 1 thread a rank" "$two"
       shuffle_figures "$two"
       ;;
     weak)

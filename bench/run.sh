@@ -108,10 +108,8 @@ for c in $cases; do
     out=$(mktemp -d)
     ours="$ngfreq count -j 2 --progress none -o $out/ngfreq.tsv $data"
     theirs="DUCKDB_DIR=$DUCKDB_DIR node bench/duckdb-count.mjs totals $data $out/duckdb.tsv 2"
-    bash -c "$ours" && bash -c "$theirs"
-    cmp "$out/ngfreq.tsv" "$out/duckdb.tsv" || { echo "ngfreq and DuckDB disagree"; exit 1; }
-    echo "-- -o of $data: outputs byte-identical ($(wc -l < "$out/ngfreq.tsv") rows)"
-    measure_interleaved 2 "ngfreq -o" "$ours" "DuckDB GROUP BY ngram ORDER BY" "$theirs"
+    echo "-- -o of $data"
+    same_then_measure 2 "$out/ngfreq.tsv" "$out/duckdb.tsv" "ngfreq -o" "$ours" "DuckDB GROUP BY ngram ORDER BY" "$theirs"
     rm -rf "$out"
     continue
   fi

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <queue>
 
 #include "ngfreq/hash.h"
 #include "ngfreq/key-sink.h"
@@ -12,19 +13,24 @@ namespace ngfreq {
 
 void TopRows::add(const FreqShard& shard) {
   if (!wanted()) return;
-  // Pointers first: a shard of a high-cardinality count holds hundreds of
-  // thousands of entries, and only k of them become rows.
-  std::vector<const Entry*> best;
-  for (const Entry& e : shard.entries())
-    if (candidate(e.count)) best.push_back(&e);
-  if (i64(best.size()) > k_) {
-    std::nth_element(best.begin(), best.begin() + k_, best.end(), [](const Entry* a, const Entry* b) {
-      return rank_less(RowView{a->key_view(), a->count, 0}, RowView{b->key_view(), b->count, 0});
-    });
-    best.resize(k_);
+  // A heap of the k best entries so far, the worst on top: most entries of
+  // a high-cardinality count fall below it at one comparison of counts, and
+  // nothing is copied for them (a list of every entry, cut by nth_element,
+  // took 1.2 s of 5.6 s on 30 M text 3-grams).
+  auto view = [](const Entry* e) { return RowView{e->key_view(), e->count, e->volumes}; };
+  auto better = [&](const Entry* a, const Entry* b) { return rank_less(view(a), view(b)); };
+  std::priority_queue<const Entry*, std::vector<const Entry*>, decltype(better)> best(better);
+  for (const Entry& e : shard.entries()) {
+    if (!candidate(e.count)) continue;
+    if (i64(best.size()) < k_) {
+      best.push(&e);
+    } else if (e.count >= best.top()->count && better(&e, best.top())) {
+      best.pop();
+      best.push(&e);
+    }
   }
   std::vector<RowView> rows;
-  for (const Entry* e : best) rows.push_back({e->key_view(), e->count, e->volumes});
+  for (; !best.empty(); best.pop()) rows.push_back(view(best.top()));
   add(rows);
 }
 

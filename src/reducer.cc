@@ -11,6 +11,13 @@ namespace ngfreq {
 // plentiful (MemoryBudget::combine_entries): each takes a 40-byte entry, 16
 // bytes of slots and its key bytes (~20 for 1- to 3-grams): 16 K keys are
 // ~1.2 MB, about a core's L2, so probes for repeats hit the cache.
+//
+// This VM exposes no hardware cache counters (perf stat: <not supported>),
+// so misses were simulated with cachegrind, -e serial, on text 3-grams of
+// 10 MB of `generate -f text` (995 K distinct), 2026-12-07: this reduce
+// against the tree reduce (one table a map, merged whole) took 12.8 M
+// against 18.1 M L1d misses, 9.9 M against 11.4 M at a 512 KiB last level
+// (this machine's L2 a core) and 1.4 M against 2.6 M at its 32 MiB L3.
 
 Reducer::Reducer(ReduceMode mode, int fan_in, bool parallel, PartitionedSettings settings)
     : mode_(mode), fan_in_(std::max(2, fan_in)), parallel_(parallel), settings_(std::move(settings)) {
