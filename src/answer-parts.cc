@@ -1,7 +1,5 @@
 #include "ngfreq/answer-parts.h"
 
-#include <fmt/format.h>
-
 #include <algorithm>
 #include <queue>
 
@@ -100,14 +98,10 @@ void AnswerParts::add_summary(i64 distinct, u128 total) {
   total_ += total;
 }
 
-void AnswerParts::overflowed(std::string_view key) {
-  std::lock_guard lock(mutex_);
-  if (!smallest_overflow_ || key < *smallest_overflow_) smallest_overflow_ = std::string(key);
-}
+void AnswerParts::overflowed(std::string_view key) { overflow_.note(key); }
 
 CountAnswer AnswerParts::finish() {
-  if (smallest_overflow_)
-    throw Error(fmt::format("total match_count of '{}' overflows 64 bits", *smallest_overflow_));
+  overflow_.throw_if_any();
   CountAnswer out;
   out.words = words_.finish();
   out.top = top_.finish();

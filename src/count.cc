@@ -45,15 +45,9 @@ static double seconds_since(std::chrono::steady_clock::time_point t) {
 // smallest such n-gram so the message does not depend on scheduling.
 static void check_overflow(const FreqTable& table) {
   if (!table.overflowed()) return;
-  std::string_view smallest;
-  bool found = false;
-  for (int s = 0; s < FreqTable::NUM_SHARDS; s++)
-    for (const Entry& e : table.shard(s).entries())
-      if (e.count == COUNT_OVERFLOW && (!found || e.key_view() < smallest)) {
-        smallest = e.key_view();
-        found = true;
-      }
-  throw Error(fmt::format("total match_count of '{}' overflows 64 bits", smallest));
+  OverflowWatch overflow;
+  for (int s = 0; s < FreqTable::NUM_SHARDS; s++) overflow.check(table.shard(s));
+  overflow.throw_if_any();
 }
 
 // Measured with -j 1 and 2 on the generated 'a' profile (2-core VM, one

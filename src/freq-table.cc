@@ -3,6 +3,7 @@
 // serialise); slots hold only an index and half the hash.
 #include "ngfreq/freq-table.h"
 
+#include <fmt/format.h>
 #include <tbb/parallel_for.h>
 
 #include <bit>
@@ -182,6 +183,21 @@ void merge_tables(FreqTable& dest, std::span<FreqTable*> sources, bool parallel)
   else
     for (int s = 0; s < FreqTable::NUM_SHARDS; s++) merge_shard(s);
   for (FreqTable* t : sources) *t = FreqTable();
+}
+
+void OverflowWatch::note(std::string_view key) {
+  std::lock_guard lock(mutex_);
+  if (!smallest_ || key < *smallest_) smallest_ = std::string(key);
+}
+
+void OverflowWatch::check(const FreqShard& shard) {
+  if (!shard.overflowed()) return;
+  for (const Entry& e : shard.entries())
+    if (e.count == COUNT_OVERFLOW) note(e.key_view());
+}
+
+void OverflowWatch::throw_if_any() const {
+  if (smallest_) throw Error(fmt::format("total match_count of '{}' overflows 64 bits", *smallest_));
 }
 
 }  // namespace ngfreq

@@ -7,22 +7,7 @@ namespace ngfreq {
 
 OrderedStream::OrderedStream(const StreamTarget& target) : target_(target), parts_(target.request) {}
 
-std::unique_ptr<OrderedRun> OrderedStream::take_run() {
-  std::lock_guard lock(mutex_);
-  if (idle_runs_.empty()) return std::make_unique<OrderedRun>();
-  std::unique_ptr<OrderedRun> run = std::move(idle_runs_.back());
-  idle_runs_.pop_back();
-  return run;
-}
-
-std::unique_ptr<std::string> OrderedStream::take_text() {
-  std::lock_guard lock(mutex_);
-  if (idle_texts_.empty()) return std::make_unique<std::string>();
-  std::unique_ptr<std::string> text = std::move(idle_texts_.back());
-  idle_texts_.pop_back();
-  text->clear();
-  return text;
-}
+std::unique_ptr<OrderedRun> OrderedStream::take_run() { return idle_runs_.take(); }
 
 void OrderedStream::finished(u64 order, std::unique_ptr<OrderedRun> run) {
   // A run out of order is sorted first: an n-gram's lines in two blocks,
@@ -30,7 +15,8 @@ void OrderedStream::finished(u64 order, std::unique_ptr<OrderedRun> run) {
   if (!run->in_order()) run->finish();
   Piece piece;
   piece.records = run->records();
-  piece.text = take_text();
+  piece.text = idle_texts_.take();
+  piece.text->clear();
   if (piece.records > 0) {
     KeyOrderRows rows(parts_, &target_.sorted, *piece.text);
     i64 i = 0;
@@ -46,8 +32,8 @@ void OrderedStream::finished(u64 order, std::unique_ptr<OrderedRun> run) {
     rows.finish();
   }
   run->clear();
+  idle_runs_.give_back(std::move(run));
   std::lock_guard lock(mutex_);
-  idle_runs_.push_back(std::move(run));
   pieces_.emplace(order, std::move(piece));
 }
 
@@ -88,8 +74,7 @@ void OrderedStream::write(u64 order) {
       held_ = std::move(piece.last);
     }
   }
-  std::lock_guard lock(mutex_);
-  idle_texts_.push_back(std::move(piece.text));
+  idle_texts_.give_back(std::move(piece.text));
 }
 
 CountAnswer OrderedStream::finish() {

@@ -13,14 +13,12 @@
 // hashes every key to 0) cannot help, so that piece is summed as it is.
 #include "ngfreq/totals.h"
 
-#include <fmt/format.h>
 #include <tbb/global_control.h>
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
 #include <atomic>
 #include <mutex>
-#include <optional>
 
 #include "ngfreq/hash.h"
 #include "ngfreq/ordered-stream.h"
@@ -49,26 +47,6 @@ struct Source {
     for (const auto& r : routed) n += r->bytes();
     return n;
   }
-};
-
-// The smallest key whose total saturated, across concurrent visits.
-class OverflowWatch {
- public:
-  void check(const FreqShard& shard) {
-    if (!shard.overflowed()) return;
-    for (const Entry& e : shard.entries()) {
-      if (e.count != COUNT_OVERFLOW) continue;
-      std::lock_guard lock(mutex_);
-      if (!smallest_ || e.key_view() < *smallest_) smallest_ = std::string(e.key_view());
-    }
-  }
-  void throw_if_any() const {
-    if (smallest_) throw Error(fmt::format("total match_count of '{}' overflows 64 bits", *smallest_));
-  }
-
- private:
-  std::mutex mutex_;
-  std::optional<std::string> smallest_;
 };
 
 }  // namespace

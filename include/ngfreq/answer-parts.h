@@ -6,7 +6,6 @@
 #pragma once
 
 #include <mutex>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -95,7 +94,7 @@ class AnswerParts {
   std::mutex mutex_;
   i64 distinct_ = 0;
   u128 total_ = 0;
-  std::optional<std::string> smallest_overflow_;
+  OverflowWatch overflow_;
 };
 
 /// Rows in key order, each a key's final total, from one thread (a merged

@@ -8,7 +8,10 @@
 // and re-sharding never hash a key twice.
 #pragma once
 
+#include <mutex>
+#include <optional>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -150,5 +153,22 @@ class FreqTable {
 /// Merges every table of `sources` into `dest`, shard by shard; the sources
 /// are left empty. With `parallel`, shards are merged by oneTBB in parallel.
 void merge_tables(FreqTable& dest, std::span<FreqTable*> sources, bool parallel);
+
+/// The smallest key whose total saturated, across threads: the error names
+/// it, so that the message does not depend on scheduling.
+class OverflowWatch {
+ public:
+  /// Notes `key`, whose total is COUNT_OVERFLOW.
+  void note(std::string_view key);
+  /// Notes every saturated total of `shard`.
+  void check(const FreqShard& shard);
+  /// Throws Error "total match_count of 'KEY' overflows 64 bits" for the
+  /// smallest key noted, if any.
+  void throw_if_any() const;
+
+ private:
+  std::mutex mutex_;
+  std::optional<std::string> smallest_;
+};
 
 }  // namespace ngfreq

@@ -75,16 +75,36 @@ class OrderedStream {
     std::unique_ptr<std::string> text;  // the rows between them, formatted
   };
 
+  // Runs and texts given back, whose memory (already faulted in) serves
+  // the next map rather than fresh pages.
+  template <class T> class IdlePool {
+   public:
+    std::unique_ptr<T> take() {
+      std::lock_guard lock(mutex_);
+      if (idle_.empty()) return std::make_unique<T>();
+      std::unique_ptr<T> item = std::move(idle_.back());
+      idle_.pop_back();
+      return item;
+    }
+    void give_back(std::unique_ptr<T> item) {
+      std::lock_guard lock(mutex_);
+      idle_.push_back(std::move(item));
+    }
+
+   private:
+    std::mutex mutex_;
+    std::vector<std::unique_ptr<T>> idle_;
+  };
+
   void write_row(const EdgeRow& row);
-  std::unique_ptr<std::string> take_text();
 
   const StreamTarget& target_;
   AnswerParts parts_;
   std::atomic<bool> broken_{false};
   std::mutex mutex_;
   std::map<u64, Piece> pieces_;  // finished, not yet written
-  std::vector<std::unique_ptr<OrderedRun>> idle_runs_;
-  std::vector<std::unique_ptr<std::string>> idle_texts_;
+  IdlePool<OrderedRun> idle_runs_;
+  IdlePool<std::string> idle_texts_;
   // The writer's, in input order:
   bool holding_ = false;
   EdgeRow held_;  // the last row so far, which the next run may continue
