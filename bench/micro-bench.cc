@@ -8,6 +8,7 @@
 
 #include "ngfreq/freq-table.h"
 #include "ngfreq/hash.h"
+#include "ngfreq/scan-mode.h"
 #include "ngfreq/v2-parser.h"
 
 using namespace ngfreq;
@@ -33,16 +34,20 @@ std::vector<std::string> make_keys(int n) {
   return keys;
 }
 
+// Args: lines a key, scan mode (scan-mode.h: 0 wide, 1 scalar).
 void BM_ParseV2(benchmark::State& state) {
   std::string text = make_text(20000, int(state.range(0)));
+  auto mode = state.range(1) == 0 ? ScanMode::wide : ScanMode::scalar;
+  set_scan_mode(mode);
   for (auto _ : state) {
     FreqTable table;
     MapOutcome m = map_v2(text, YearFilter{}, table);
     benchmark::DoNotOptimize(m.lines);
   }
   state.SetBytesProcessed(state.iterations() * i64(text.size()));
+  state.SetLabel(mode == ScanMode::wide ? "wide" : "scalar");
 }
-BENCHMARK(BM_ParseV2)->Arg(1)->Arg(50);
+BENCHMARK(BM_ParseV2)->ArgsProduct({{1, 50}, {0, 1}});
 
 void BM_TableInsertMiss(benchmark::State& state) {
   std::vector<std::string> keys = make_keys(int(state.range(0)));

@@ -200,9 +200,22 @@ StreamReader::StreamReader(CountJob& job, i64 file_index) : job_(job), file_inde
 
 StreamReader::~StreamReader() = default;
 
+void StreamReader::finish() {
+  if (done_) return;
+  done_ = true;
+  if (first_read_ns_ == 0) return;
+  job_.stream_wall_ns += now_ns() - first_read_ns_;
+  job_.stream_read_ns += read_ns_;
+}
+
 bool StreamReader::next(i64& index, ChunkBuffer& out) {
-  if (done_ || job_.pointless(input_order(file_index_, next_index_))) return false;
+  if (done_) return false;
+  if (job_.pointless(input_order(file_index_, next_index_))) {
+    finish();
+    return false;
+  }
   i64 start = now_ns();
+  if (first_read_ns_ == 0) first_read_ns_ = start;
   try {
     if (!source_) {
       source_ = open_byte_source(job_.inputs[file_index_], job_.opts.inflater);
@@ -216,15 +229,17 @@ bool StreamReader::next(i64& index, ChunkBuffer& out) {
     i64 consumed = source_->consumed();
     job_.progress.bytes_done.fetch_add(consumed - consumed_, std::memory_order_relaxed);
     consumed_ = consumed;
-    job_.read_ns += now_ns() - start;
+    i64 spent = now_ns() - start;
+    job_.read_ns += spent;
+    read_ns_ += spent;
     if (!got) {
-      done_ = true;
+      finish();
       return false;
     }
   } catch (const InputError& e) {
     // Corrupt gzip data: ordered after every chunk already handed out.
     job_.report({file_index_, next_index_, 0, std::nullopt, std::string(e.what()), 0, {}});
-    done_ = true;
+    finish();
     return false;
   }
   job_.progress.partitions_total.fetch_add(1, std::memory_order_relaxed);

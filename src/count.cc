@@ -121,14 +121,17 @@ static Totals combine_ranks(Totals local, Cluster& cluster, detail::CountJob& jo
     std::memcpy(&r, theirs.data(), sizeof r);
     stats.ranks.push_back(r);
   }
-  std::vector<i64> sums = cluster.all_sum({job.lines, job.input_bytes, job.progress.bytes_done,
-                                           job.progress.partitions_total, job.read_ns, job.map_ns});
+  std::vector<i64> sums =
+      cluster.all_sum({job.lines, job.input_bytes, job.progress.bytes_done, job.progress.partitions_total,
+                       job.read_ns, job.map_ns, job.stream_wall_ns, job.stream_read_ns});
   job.lines = sums[0];
   job.input_bytes = sums[1];
   job.progress.bytes_done = sums[2];
   job.progress.partitions_total = sums[3];
   job.read_ns = sums[4];
   job.map_ns = sums[5];
+  job.stream_wall_ns = sums[6];
+  job.stream_read_ns = sums[7];
   return owned;
 }
 
@@ -240,6 +243,8 @@ static CountResult count_once(const CountOptions& options, const StreamTarget* s
   CountStats& st = result.stats;
   st.read_busy_seconds = job.read_ns * 1e-9;
   st.map_busy_seconds = job.map_ns * 1e-9;
+  st.stream_seconds = job.stream_wall_ns * 1e-9;
+  st.stream_idle_seconds = (job.stream_wall_ns - job.stream_read_ns) * 1e-9;
   st.merge_busy_seconds = reducer.merge_seconds() + job.pool_merge_ns * 1e-9;
   st.partitions = job.progress.partitions_total;
   st.merges = reducer.merges() + job.pool_merges;

@@ -39,6 +39,11 @@ void print_stats(const CountStats& st, i64 distinct, double output_seconds, doub
              // Unknown when the ranks of a -w query kept their totals (count.h: shuffle).
              distinct >= 0 ? std::to_string(distinct) : "not counted (-w across ranks needs no shuffle)",
              mb(st.input_bytes), mb(st.file_bytes), rate, mb(peak_rss_bytes()));
+  // Whether the inflater ever waited for the maps: they should keep up.
+  if (st.stream_seconds > 0)
+    fmt::print(stderr,
+               "  stream reading   {:8.3f} s, of which {:.3f} s idle (waiting for a map to take a chunk)\n",
+               st.stream_seconds, st.stream_idle_seconds);
   if (st.streaming == OrderedStreaming::yes)
     fmt::print(stderr, "  sorted rows      written while mapping (a sorted file)\n");
   if (st.streaming == OrderedStreaming::broken)

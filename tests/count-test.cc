@@ -111,6 +111,28 @@ TEST_F(CountSweep, GzipGivesTheSameTotalsWithEveryInflater) {
     }
 }
 
+TEST_F(CountSweep, StatsTimeTheReadingOfStreamsAndItsIdleTime) {
+  write_file(*dir_ / "corpus.gz", gzip(*corpus_));
+  for (ExecutorKind ex : {ExecutorKind::serial, ExecutorKind::thread, ExecutorKind::process}) {
+    CountOptions o = options({(*dir_ / "corpus.gz").string()});
+    o.executor = ex;
+    o.jobs = 2;
+    o.partition_size = 4096;
+    CountStats gz = run_count(o).stats;
+    SCOPED_TRACE(testing::Message() << "executor " << int(ex));
+    // The stream was read for some time, and its reader cannot have been
+    // idle longer than that, nor busy longer than it read in all.
+    EXPECT_GT(gz.stream_seconds, 0);
+    EXPECT_GE(gz.stream_idle_seconds, 0);
+    EXPECT_LE(gz.stream_idle_seconds, gz.stream_seconds);
+    EXPECT_LE(gz.stream_seconds - gz.stream_idle_seconds, gz.read_busy_seconds + 1e-6);
+    o.inputs = {(*dir_ / "corpus.tsv").string()};  // a plain file is no stream
+    CountStats plain = run_count(o).stats;
+    EXPECT_EQ(plain.stream_seconds, 0);
+    EXPECT_EQ(plain.stream_idle_seconds, 0);
+  }
+}
+
 TEST_F(CountSweep, MultiMemberGzipIsReadToTheEnd) {
   // Cut the corpus at a line boundary near the middle; gzip the halves apart.
   size_t cut = corpus_->find('\n', corpus_->size() / 2) + 1;

@@ -85,6 +85,11 @@ class CountJob {
   std::atomic<i64> input_bytes{0};
   std::atomic<i64> read_ns{0};
   std::atomic<i64> map_ns{0};
+  // Streams (gzip, pipes): wall time from a stream's first read to its
+  // end, and the part of it spent reading; the rest its reader waited for
+  // the maps to take a chunk.
+  std::atomic<i64> stream_wall_ns{0};
+  std::atomic<i64> stream_read_ns{0};
 
   // Filled by the process executor, whose merges run in its workers.
   i64 pool_merges = 0;
@@ -122,6 +127,9 @@ class StreamReader {
   bool next(i64& index, ChunkBuffer& out);
 
  private:
+  // The stream ended (or stopped): adds its wall and read times to the job.
+  void finish();
+
   CountJob& job_;
   i64 file_index_;
   std::unique_ptr<ByteSource> source_;
@@ -129,6 +137,8 @@ class StreamReader {
   i64 next_index_ = 0;
   i64 consumed_ = 0;
   bool done_ = false;
+  i64 first_read_ns_ = 0;  // when the first read began
+  i64 read_ns_ = 0;        // spent reading, of this stream
 };
 
 }  // namespace ngfreq::detail

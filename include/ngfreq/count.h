@@ -112,11 +112,13 @@ enum class OrderedStreaming {
 
 /// What a run measured, for --stats and the benchmarks.
 struct CountStats {
-  double map_seconds = 0;         // wall: start until the last map finished
-  double reduce_seconds = 0;      // wall: last map until the final table
-  double read_busy_seconds = 0;   // summed over workers: pread / inflate
-  double map_busy_seconds = 0;    // summed over workers: parsing
-  double merge_busy_seconds = 0;  // summed over workers: merging
+  double map_seconds = 0;          // wall: start until the last map finished
+  double reduce_seconds = 0;       // wall: last map until the final table
+  double read_busy_seconds = 0;    // summed over workers: pread / inflate
+  double map_busy_seconds = 0;     // summed over workers: parsing
+  double merge_busy_seconds = 0;   // summed over workers: merging
+  double stream_seconds = 0;       // summed over streams (gzip, pipes): first read until the end
+  double stream_idle_seconds = 0;  // of which their readers waited for a map to take a chunk
   i64 partitions = 0;
   i64 merges = 0;
   i64 lines = 0;
