@@ -30,22 +30,28 @@ inline bool parse_u64(const char*& p, const char* end, u64& out) {
   return true;
 }
 
+/// How many decimal digits (1 to 7) the 8 bytes at p start with, from one
+/// load; 0 when they start with none or with 8 or more.
+[[gnu::always_inline]] inline int short_digit_count(const char* p) {
+  static_assert(std::endian::native == std::endian::little);
+  u64 x;
+  std::memcpy(&x, p, 8);
+  // The top bit of each byte that is below '0' or above '9'; bytes before
+  // the first such byte are digits, so borrows and carries cannot reach it.
+  u64 not_digit = ((x - 0x3030303030303030ull) | (x + 0x4646464646464646ull)) & 0x8080808080808080ull;
+  return not_digit ? __builtin_ctzll(not_digit) >> 3 : 0;
+}
+
 /// Parses a number of 1 to 7 digits at p with one 8-byte load and no loop
 /// (SWAR, as simdjson parses eight digits); 8 bytes at p must be readable.
 /// Returns the number of digits, or 0 when p holds no digit or 8 or more
 /// (parse_u64 then does it).
 [[gnu::always_inline]] inline int parse_short_u64(const char* p, u64& out) {
-  static_assert(std::endian::native == std::endian::little);
+  int n = short_digit_count(p);
+  if (n == 0) return 0;
   u64 x;
   std::memcpy(&x, p, 8);
-  u64 d = x - 0x3030303030303030ull;
-  // The top bit of each byte that is below '0' or above '9'; bytes before
-  // the first such byte are digits, so borrows and carries cannot reach it.
-  u64 not_digit = (d | (x + 0x4646464646464646ull)) & 0x8080808080808080ull;
-  if (!not_digit) return 0;
-  int n = __builtin_ctzll(not_digit) >> 3;
-  if (n == 0) return 0;
-  d <<= (8 - n) * 8;  // drop what follows the digits; leading zeros come in
+  u64 d = (x - 0x3030303030303030ull) << (8 - n) * 8;  // drop what follows the digits; leading zeros come in
   d = ((d & 0x0F0F0F0F0F0F0F0Full) * 2561) >> 8;
   d = ((d & 0x00FF00FF00FF00FFull) * 6553601) >> 16;
   out = ((d & 0x0000FFFF0000FFFFull) * 42949672960001ull) >> 32;
