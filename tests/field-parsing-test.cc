@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
 #include <string>
 
 using namespace ngfreq;
@@ -57,4 +58,32 @@ TEST(ParseU64, NineteenDigitsFitAndTheLargestValueToo) {
   s = "18446744073709551616";
   p = s.data();
   EXPECT_FALSE(parse_u64(p, s.data() + s.size(), v));
+}
+
+TEST(AlignedShortDigits, SumsOfUpTo28NumbersReadAsTheirExactSum) {
+  std::mt19937_64 rng(7);
+  for (int round = 0; round < 2000; round++) {
+    int count = 1 + int(rng() % ALIGNED_SUMS_MAX);
+    u64 sums = 0, expected = 0;
+    for (int i = 0; i < count; i++) {
+      // 1-7 digits, the largest (9...9) often, then a separator and junk.
+      int len = 1 + int(rng() % 7);
+      std::string s;
+      for (int d = 0; d < len; d++) s += char('0' + (rng() % 4 == 0 ? 9 : rng() % 10));
+      s += "\t12345678";
+      u64 aligned = 0;
+      ASSERT_EQ(aligned_short_digits(s.data(), aligned), len) << s;
+      sums += aligned;
+      expected += by_loop(s).second;
+    }
+    EXPECT_EQ(aligned_digits_value(sums), expected);
+  }
+}
+
+TEST(AlignedShortDigits, NoDigitOrEightAndMoreAreLeftToTheCaller) {
+  u64 aligned = 1;
+  EXPECT_EQ(aligned_short_digits("\t1234567", aligned), 0);
+  EXPECT_EQ(aligned_short_digits("12345678", aligned), 0);
+  EXPECT_EQ(aligned_short_digits("1234567\n", aligned), 7);
+  EXPECT_EQ(aligned_digits_value(aligned), 1234567u);
 }

@@ -58,6 +58,35 @@ inline bool parse_u64(const char*& p, const char* end, u64& out) {
   return n;
 }
 
+/// The digits of a number of 1 to 7 digits at p as byte values 0-9, placed
+/// so that its units digit is the top byte: the digits of several numbers
+/// can then be added bytewise (28 numbers at most, so that no byte passes
+/// 255) and their sum read once, by aligned_digits_value(), instead of
+/// each number on its own. One 8-byte load; 8 bytes at p must be readable.
+/// Returns the number of digits, or 0 as short_digit_count().
+[[gnu::always_inline]] inline int aligned_short_digits(const char* p, u64& aligned) {
+  int n = short_digit_count(p);
+  u64 x;
+  std::memcpy(&x, p, 8);
+  aligned = n ? (x - 0x3030303030303030ull) << (8 - n) * 8 : 0;
+  return n;
+}
+
+/// How many aligned_short_digits() results may be added before their sum is
+/// read: 28 x 9 = 252 still fits a byte.
+inline constexpr int ALIGNED_SUMS_MAX = 28;
+
+/// The number the bytewise sums of aligned_short_digits() results stand
+/// for: byte i (0-255) weighs 10^(7 - i). Pairs of bytes, then of 16-bit
+/// lanes, then of 32-bit ones are combined; no lane can overflow (at most
+/// 255 x 11, then 2805 x 101).
+[[gnu::always_inline]] inline u64 aligned_digits_value(u64 sums) {
+  constexpr u64 BYTES = 0x00FF00FF00FF00FFull, HALVES = 0x0000FFFF0000FFFFull;
+  u64 pairs = (sums & BYTES) * 10 + ((sums >> 8) & BYTES);
+  u64 quads = (pairs & HALVES) * 100 + ((pairs >> 16) & HALVES);
+  return (quads & 0xFFFFFFFFull) * 10000 + (quads >> 32);
+}
+
 /// The length of the valid (RFC 3629: shortest form, no surrogates, at most
 /// U+10FFFF) UTF-8 sequence of 2 to 4 bytes at the start of
 /// s, or 0.
