@@ -191,14 +191,11 @@ inline bool line_has_key(const char* p, const char* end, const char* key, size_t
 // field is short (a year of 1-4 digits, counts of 1-7: read with SWAR, no
 // loop) and the text has 24 bytes left at p; leaves p at the next line.
 // Else returns false with p unchanged, and the line takes the full parse,
-// which also reports what is wrong with it. The year's value is computed
-// only when it matters (a year filter, --by-year; else year is left 0):
-// that saves a tenth of the instructions a line takes.
-inline bool parse_short_v2_fields(const char*& p, const char* end, bool year_matters, u64& year, u64& match,
-                                  u64& volumes) {
+// which also reports what is wrong with it.
+inline bool parse_short_v2_fields(const char*& p, const char* end, u64& year, u64& match, u64& volumes) {
   if (end - p < 24) return false;  // room for the loads of parse_short_u64
   const char* q = p;
-  int n = year_matters ? parse_short_u64(q, year) : short_digit_count(q);
+  int n = parse_short_u64(q, year);
   if (n == 0 || n > 4 || q[n] != '\t') return false;
   q += n + 1;
   n = parse_short_u64(q, match);
@@ -232,17 +229,15 @@ struct KeyTotals {
 // bench/micro-bench.cc's ParseV2/50 took 168 instructions in the main loop,
 // 147 here with the first two, 118 with all three (cachegrind).
 [[gnu::noinline]] const char* sum_key_lines(const char* p, const char* end, const char* key, size_t key_len,
-                                            const YearFilter years, bool year_matters, KeyTotals& totals,
-                                            i64& lines) {
+                                            const YearFilter years, KeyTotals& totals, i64& lines) {
+  const bool year_matters = years.leaves_out_a_year();
   KeyTotals t = totals;
   i64 n = 0;
-  u64 match_digits = 0, volume_digits = 0;  // bytewise sums (aligned_short_digits)
-  int pending = 0;                          // lines in them
-  auto add_pending = [&] {
-    t.overflow |= !add_count(t.count, aligned_digits_value(match_digits));
-    add_count(t.volumes, aligned_digits_value(volume_digits));
-    match_digits = volume_digits = 0;
-    pending = 0;
+  AlignedCountSums sums;
+  auto add_sums = [&] {
+    t.overflow |= !add_count(t.count, aligned_digits_value(sums.match));
+    add_count(t.volumes, aligned_digits_value(sums.volumes));
+    sums = {};
   };
   while (line_has_key<true>(p, end, key, key_len)) {
     const char* q = p + key_len + 1;
@@ -260,12 +255,10 @@ struct KeyTotals {
     n++;
     if (years.accepts(i64(year))) {
       t.seen = true;
-      match_digits += match;
-      volume_digits += volumes;
-      if (++pending == ALIGNED_SUMS_MAX) add_pending();
+      if (sums.add(match, volumes)) add_sums();
     }
   }
-  if (pending) add_pending();
+  if (sums.lines) add_sums();
   totals = t;
   lines += n;
   return p;
@@ -280,9 +273,6 @@ MapOutcome map_lines(std::string_view text, const MapOptions& opts, FreqTable& t
   MapOutcome out(opts.on_error);
   const YearFilter& years = opts.years;
   const bool by_year = opts.keys.by_year;
-  // Whether a line's year is more than a field to check: every year a
-  // line can hold (0-9999) passes a filter that spans 0-MAX_YEAR.
-  const bool year_matters = by_year || years.since > 0 || years.until < MAX_YEAR;
   KeySink sink(opts.keys, table);
   const char* p = text.data();
   const char* const end = text.data() + text.size();
@@ -409,13 +399,16 @@ MapOutcome map_lines(std::string_view text, const MapOptions& opts, FreqTable& t
     if constexpr (!V1 && Wide) {
       // The next lines of the same n-gram, while short and well formed, in
       // a loop of their own, as the unwanted ones above.
-      if (!by_year) p = sum_key_lines(p, end, key, key_len, years, year_matters, totals, out.lines);
-      while (by_year && line_has_key<Wide>(p, end, key, key_len)) {
-        const char* fields = p + key_len + 1;
-        if (!parse_short_v2_fields(fields, end, year_matters, year, match, volumes)) break;
-        p = fields;
-        out.lines++;
-        count_line(year, match, volumes);
+      if (!by_year) {
+        p = sum_key_lines(p, end, key, key_len, years, totals, out.lines);
+      } else {
+        while (line_has_key<Wide>(p, end, key, key_len)) {
+          const char* fields = p + key_len + 1;
+          if (!parse_short_v2_fields(fields, end, year, match, volumes)) break;
+          p = fields;
+          out.lines++;
+          count_line(year, match, volumes);
+        }
       }
     }
   }

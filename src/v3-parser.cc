@@ -156,13 +156,12 @@ inline bool scan_number(const char*& p, const char* end, u64& v) {
 // stay in registers: inlined, its loop spilled them, 70 instructions a
 // triple.
 [[gnu::noinline]] const char* sum_short_triples(const char* p, const char* end, const YearFilter years,
-                                                bool year_matters, LineTotals& totals, bool& line_read) {
-  u64 match_digits = 0, volume_digits = 0;
-  int pending = 0;  // accepted triples in the sums
-  auto add_pending = [&] {
-    if (pending) totals.add(aligned_digits_value(match_digits), aligned_digits_value(volume_digits));
-    match_digits = volume_digits = 0;
-    pending = 0;
+                                                LineTotals& totals, bool& line_read) {
+  const bool year_matters = years.leaves_out_a_year();
+  AlignedCountSums sums;  // of the accepted triples
+  auto add_sums = [&] {
+    if (sums.lines) totals.add(aligned_digits_value(sums.match), aligned_digits_value(sums.volumes));
+    sums = {};
   };
   line_read = false;
   while (end - p >= 24) {  // room for the loads
@@ -176,31 +175,27 @@ inline bool scan_number(const char*& p, const char* end, u64& v) {
     char after = q[n];
     if (n == 0 || (after != '\t' && after != '\n')) break;
     p = q + n + 1;
-    if (years.accepts(i64(year))) {
-      match_digits += match;
-      volume_digits += volumes;
-      if (++pending == ALIGNED_SUMS_MAX) add_pending();
-    }
+    if (years.accepts(i64(year)) && sums.add(match, volumes)) add_sums();
     if (after == '\n') {
       line_read = true;
       break;
     }
   }
-  add_pending();
+  add_sums();
   return p;
 }
 
 // The fast path: reads the triples at p (just after the n-gram's TAB) in
 // one pass, leaving p at the next line. Accepted years go to `totals`, or
 // with by_year to `triples`. False at anything unexpected; the caller then
-// reads the line again with check_line, having added nothing yet.
-bool scan_triples(const char*& p, const char* end, const MapOptions& opts, bool year_matters,
-                  LineTotals& totals, std::vector<Triple>& triples) {
+// reads the line again with check_line, from fresh totals and triples.
+bool scan_triples(const char*& p, const char* end, const MapOptions& opts, LineTotals& totals,
+                  std::vector<Triple>& triples) {
   for (;;) {
     // Most triples take the lean loop; the one it stops at is read below.
     if (!opts.keys.by_year) {
       bool line_read;
-      p = sum_short_triples(p, end, opts.years, year_matters, totals, line_read);
+      p = sum_short_triples(p, end, opts.years, totals, line_read);
       if (line_read) return true;
     }
     u64 year = 0, match = 0, volumes = 0;
@@ -239,15 +234,13 @@ MapOutcome map_v3(std::string_view text, const MapOptions& opts, FreqTable& tabl
   const char* const end = text.data() + text.size();
   // Scalar (scan-mode.h): every line takes the thorough reading.
   const bool wide = scan_mode() == ScanMode::wide;
-  // Whether a triple's year is more than a field to check (as in v2).
-  const bool year_matters = opts.years.since > 0 || opts.years.until < MAX_YEAR;
   while (p < end) {
     const char* line = p;
     const char* tab = ngram_end(p, end);
     LineTotals totals;
     triples.clear();
     if (tab) p = tab + 1;
-    if (!tab || !wide || !scan_triples(p, end, opts, year_matters, totals, triples)) {
+    if (!tab || !wide || !scan_triples(p, end, opts, totals, triples)) {
       const char* nl = static_cast<const char*>(std::memchr(line, '\n', end - line));
       const char* line_end = nl ? nl : end;
       p = nl ? nl + 1 : end;
@@ -259,7 +252,9 @@ MapOutcome map_v3(std::string_view text, const MapOptions& opts, FreqTable& tabl
         continue;
       }
       // Well-formed after all (the fast path is only ever stricter): count
-      // what the thorough reading found.
+      // what the thorough reading found, not what the fast path added
+      // before it stopped.
+      totals = {};
       tab = static_cast<const char*>(std::memchr(line, '\t', content_end - line));
       std::erase_if(triples, [&](const Triple& t) { return !opts.years.accepts(t.year); });
       if (!opts.keys.by_year) {

@@ -76,6 +76,20 @@ inline bool parse_u64(const char*& p, const char* end, u64& out) {
 /// read: 28 x 9 = 252 still fits a byte.
 inline constexpr int ALIGNED_SUMS_MAX = 28;
 
+/// The bytewise sums of the aligned match and volume counts of up to
+/// ALIGNED_SUMS_MAX lines (or v3 triples), for the parsers' lean loops.
+struct AlignedCountSums {
+  u64 match = 0, volumes = 0;
+  int lines = 0;
+
+  /// Adds one line's counts; true when the sums are full and must be read.
+  bool add(u64 aligned_match, u64 aligned_volumes) {
+    match += aligned_match;
+    volumes += aligned_volumes;
+    return ++lines == ALIGNED_SUMS_MAX;
+  }
+};
+
 /// The number the bytewise sums of aligned_short_digits() results stand
 /// for: byte i (0-255) weighs 10^(7 - i). Pairs of bytes, then of 16-bit
 /// lanes, then of 32-bit ones are combined; no lane can overflow (at most

@@ -17,15 +17,18 @@
 
 namespace ngfreq {
 
+/// Years outside this range are malformed data, not old books.
+inline constexpr i64 MAX_YEAR = 9999;
+
 /// Years are counted when since <= year <= until.
 struct YearFilter {
   i64 since = std::numeric_limits<i64>::min();
   i64 until = std::numeric_limits<i64>::max();
   bool accepts(i64 year) const { return since <= year && year <= until; }
+  /// Whether some year a well-formed line can hold (0 to MAX_YEAR) is left
+  /// out: else a parser need only check a year, not compute it.
+  bool leaves_out_a_year() const { return since > 0 || until < MAX_YEAR; }
 };
-
-/// Years outside this range are malformed data, not old books.
-inline constexpr i64 MAX_YEAR = 9999;
 
 /// Adds every line of `text` (whole lines only) to `table`. A malformed line
 /// stops the mapping or is left out, as `on_error` says.
