@@ -13,6 +13,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstring>
 
 #ifdef __SSE2__
@@ -155,33 +156,59 @@ inline const char* skip_short_v2_fields(const char* p, const char* end) {
 #endif
 }
 
-// Whether the n bytes at a and b are equal. Inlined for the short keys that
-// dominate n-gram files: two overlapping 8-byte loads compare up to 16
-// bytes with no call (memcmp was 9% of a profile). Both ranges must be
-// readable for n bytes.
-inline bool same_bytes(const char* a, const char* b, size_t n) {
-  if (n >= 8 && n <= 16) {
-    u64 a0, b0, a1, b1;
-    std::memcpy(&a0, a, 8);
-    std::memcpy(&b0, b, 8);
-    std::memcpy(&a1, a + n - 8, 8);
-    std::memcpy(&b1, b + n - 8, 8);
-    return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+// The key being summed and its TAB (its own line's), n = key_len + 1
+// bytes, ready to be compared with the start of a line: two 16-byte
+// compares, of its first 16 bytes and its last 16 (overlapping), masked to
+// n bytes when it is shorter. A key of up to 31 bytes, nearly every
+// n-gram, takes no loop, no call and no branch on its length (a byte loop
+// for keys under 8 bytes, a fifth of the `a` profile's lines, and memcmp
+// above 15 were a fifth of a line's instructions); a longer one memcmp.
+class KeyAndTab {
+ public:
+  /// `key` must be readable for max(n, 16) bytes.
+  KeyAndTab(const char* key, size_t n) : key_(key), n_(n) {
+#ifdef __SSE2__
+    if (n <= 32) {
+      tail_at_ = n <= 16 ? 0 : n - 16;
+      significant_ = n >= 16 ? 0xFFFF : (1u << n) - 1;
+      head_ = load(key);
+      tail_ = load(key + tail_at_);
+    }
+#endif
   }
-  if (n < 8) {
-    for (size_t i = 0; i < n; i++)
-      if (a[i] != b[i]) return false;
-    return true;
+
+  /// Whether the line at p starts with the key and its TAB; p must be
+  /// readable for max(n, 16) bytes.
+  bool starts(const char* p) const {
+#ifdef __SSE2__
+    if (n_ <= 32) {
+      __m128i same = _mm_and_si128(_mm_cmpeq_epi8(load(p), head_), _mm_cmpeq_epi8(load(p + tail_at_), tail_));
+      return (~u32(_mm_movemask_epi8(same)) & significant_) == 0;
+    }
+#endif
+    return std::memcmp(p, key_, n_) == 0;
   }
-  return std::memcmp(a, b, n) == 0;
-}
+
+ private:
+  const char* key_;
+  size_t n_;
+#ifdef __SSE2__
+  static __m128i load(const char* at) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(at)); }
+  __m128i head_ = _mm_setzero_si128(), tail_ = _mm_setzero_si128();
+  size_t tail_at_ = 0;
+  u32 significant_ = 0;
+#endif
+};
 
 // Whether the line at p starts with `key` and a TAB: one more line of the
-// n-gram being summed.
+// n-gram being summed. `key` is the start of an earlier line of the text,
+// with a TAB after its key_len bytes (so it is readable for as many bytes
+// as p is).
 template <bool Wide>
 inline bool line_has_key(const char* p, const char* end, const char* key, size_t key_len) {
+  if constexpr (Wide)
+    if (size_t(end - p) >= key_len + 16) return KeyAndTab(key, key_len + 1).starts(p);
   if (size_t(end - p) <= key_len || p[key_len] != '\t') return false;
-  if constexpr (Wide) return same_bytes(p, key, key_len);
   for (size_t i = 0; i < key_len; i++)
     if (p[i] != key[i]) return false;
   return true;
@@ -215,53 +242,79 @@ struct KeyTotals {
 };
 
 // Adds the lines at p that follow of the key being summed, while their
-// fields are short (a year of 1-4 digits, counts of 1-7) and well formed,
+// fields are short (a year of four digits, counts of 1-7) and well formed,
 // to `totals`, counting them in `lines`; returns where it stopped: at the
 // first line of another key, or one the main loop must parse (which also
-// reports what is wrong with it). The text must have 24 bytes left after
-// a line's key for its loads.
+// reports what is wrong with it, or counts a year of 1-3 digits). Stops
+// 24 bytes after a line's key short of the text's end, room for its loads.
 //
 // Its instructions are what a 1-gram count costs, so it is lean. A
 // function of its own, with few values live, so that they stay in
-// registers; the year's value is computed only when it matters (a year
-// filter); and the counts are not read one by one but their digits added
-// bytewise, read once every ALIGNED_SUMS_MAX lines. A line of
-// bench/micro-bench.cc's ParseV2/50 took 168 instructions in the main loop,
-// 147 here with the first two, 118 with all three (cachegrind).
+// registers (the batches of ALIGNED_SUMS_MAX lines are a loop of their own
+// for the same reason); the year's value is computed and compared only
+// when it matters (a year filter, a template argument); the counts are not
+// read one by one but their digits added bytewise, read once a batch; and
+// the key is compared by KeyAndTab. A line of bench/micro-bench.cc's
+// ParseV2/50 took 168 instructions in the main loop, 118 here before
+// KeyAndTab; a line of the `a` profile 143 in the whole process, 102 with
+// it (cachegrind).
+template <bool YearMatters>
 [[gnu::noinline]] const char* sum_key_lines(const char* p, const char* end, const char* key, size_t key_len,
                                             const YearFilter years, KeyTotals& totals, i64& lines) {
-  const bool year_matters = years.leaves_out_a_year();
-  KeyTotals t = totals;
-  i64 n = 0;
-  AlignedCountSums sums;
-  auto add_sums = [&] {
-    t.overflow |= !add_count(t.count, aligned_digits_value(sums.match));
-    add_count(t.volumes, aligned_digits_value(sums.volumes));
-    sums = {};
-  };
-  while (line_has_key<true>(p, end, key, key_len)) {
-    const char* q = p + key_len + 1;
-    if (end - q < 24) break;  // room for the loads
-    u64 year = 0, match, volumes;
-    int digits = year_matters ? parse_short_u64(q, year) : short_digit_count(q);
-    if (digits == 0 || digits > 4 || q[digits] != '\t') break;
-    q += digits + 1;
-    digits = aligned_short_digits(q, match);
-    if (digits == 0 || q[digits] != '\t') break;
+  const KeyAndTab key_and_tab(key, key_len + 1);
+  // Lines start before `stop`, so that they have room for the loads.
+  const char* const stop = end - std::min(size_t(end - p), key_len + 24);
+  // The fields after a line's key, when short and well formed: the next
+  // line, with the counts' digits aligned.
+  auto short_fields = [](const char* q, u64& year, u64& match, u64& volumes) -> const char* {
+    if (!four_digits_then(q, '\t')) return nullptr;
+    if (YearMatters) year = four_digits_value(q);
+    q += 5;
+    int digits = aligned_short_digits(q, match);
+    if (digits == 0 || q[digits] != '\t') return nullptr;
     q += digits + 1;
     digits = aligned_short_digits(q, volumes);
-    if (digits == 0 || q[digits] != '\n') break;
-    p = q + digits + 1;
-    n++;
-    if (years.accepts(i64(year))) {
+    if (digits == 0 || q[digits] != '\n') return nullptr;
+    return q + digits + 1;
+  };
+  KeyTotals t = totals;
+  i64 n = 0;
+  for (bool reading = true; reading;) {
+    // A batch of lines whose counts' digits are summed bytewise.
+    AlignedCountSums sums;
+    for (;;) {
+      u64 year = 0, match, volumes;
+      const char* next =
+          p < stop && key_and_tab.starts(p) ? short_fields(p + key_len + 1, year, match, volumes) : nullptr;
+      if (!next) {
+        reading = false;
+        break;
+      }
+      p = next;
+      if constexpr (YearMatters) {
+        n++;
+        if (!years.accepts(i64(year))) continue;
+      }
+      if (sums.add(match, volumes)) break;
+    }
+    if (!YearMatters) n += sums.lines;
+    if (sums.lines) {
       t.seen = true;
-      if (sums.add(match, volumes)) add_sums();
+      t.overflow |= !add_count(t.count, aligned_digits_value(sums.match));
+      add_count(t.volumes, aligned_digits_value(sums.volumes));
     }
   }
-  if (sums.lines) add_sums();
   totals = t;
   lines += n;
   return p;
+}
+
+// sum_key_lines for the year filter at hand: without one, every year a
+// line can hold counts, and the loop neither computes nor compares years.
+const char* sum_key_lines(const char* p, const char* end, const char* key, size_t key_len,
+                          const YearFilter years, KeyTotals& totals, i64& lines) {
+  return years.leaves_out_a_year() ? sum_key_lines<true>(p, end, key, key_len, years, totals, lines)
+                                   : sum_key_lines<false>(p, end, key, key_len, years, totals, lines);
 }
 
 // V1: a page_count field between match_count and volume_count. Wide: the

@@ -115,24 +115,6 @@ struct LineTotals {
   u64 saturated_volumes() const { return volumes_overflow ? COUNT_OVERFLOW : volumes; }
 };
 
-// Whether p holds a year of four digits and the comma after it, the shape
-// of nearly every triple, with one 4-byte load; p..p+5 must be readable.
-inline bool is_four_digit_year(const char* p) {
-  u32 x;
-  std::memcpy(&x, p, 4);
-  return (((x - 0x30303030u) | (x + 0x46464646u)) & 0x80808080u) == 0 && p[4] == ',';
-}
-
-// The same, reading the year.
-inline bool four_digit_year(const char* p, u64& year) {
-  if (!is_four_digit_year(p)) return false;
-  u32 x;
-  std::memcpy(&x, p, 4);
-  u32 d = x - 0x30303030u;
-  year = (d & 0xff) * 1000 + (d >> 8 & 0xff) * 100 + (d >> 16 & 0xff) * 10 + (d >> 24);
-  return true;
-}
-
 // The number at p, leaving p after it; false if there is none or it does
 // not fit in 64 bits.
 inline bool scan_number(const char*& p, const char* end, u64& v) {
@@ -166,7 +148,8 @@ inline bool scan_number(const char*& p, const char* end, u64& v) {
   line_read = false;
   while (end - p >= 24) {  // room for the loads
     u64 year = 0, match, volumes;
-    if (year_matters ? !four_digit_year(p, year) : !is_four_digit_year(p)) break;
+    if (!four_digits_then(p, ',')) break;
+    if (year_matters) year = four_digits_value(p);
     const char* q = p + 5;
     int n = aligned_short_digits(q, match);
     if (n == 0 || q[n] != ',') break;
@@ -199,7 +182,8 @@ bool scan_triples(const char*& p, const char* end, const MapOptions& opts, LineT
       if (line_read) return true;
     }
     u64 year = 0, match = 0, volumes = 0;
-    if (end - p >= 5 && four_digit_year(p, year)) {
+    if (end - p >= 5 && four_digits_then(p, ',')) {
+      year = four_digits_value(p);
       p += 5;
     } else {
       if (!scan_number(p, end, year) || p == end || *p != ',' || year > u64(MAX_YEAR)) return false;

@@ -140,6 +140,34 @@ TEST(ScanMode, WideAndScalarAgreeOnEveryShapeOfLine) {
   EXPECT_LT(with_errors, compared * 9 / 10);
 }
 
+TEST(ScanMode, NeighbouringKeysThatDifferInOneByteOrInLengthStayApart) {
+  // The wide scan compares a line's key with the one before in 16-byte
+  // pieces, masked to the key's length: keys of 1-40 bytes (across the 8,
+  // 16 and 32-byte cases), each followed by itself, by itself with one byte
+  // changed at every position, by itself one byte longer and one shorter,
+  // in runs long enough for the lean loops, at every alignment.
+  std::string text;
+  for (int len = 1; len <= 40; len++)
+    for (int at = 0; at < len; at++) {
+      std::string k;
+      for (int i = 0; i < len; i++) k += char('a' + (i * 7 + len) % 26);
+      std::string changed = k;
+      changed[at] = char(changed[at] ^ 0x20);  // the other case
+      std::vector<std::string> run = {k, changed, k + "a", k.substr(0, len - 1), k};
+      for (size_t r = 0; r < run.size(); r++) {
+        if (run[r].empty()) continue;
+        for (int year = 0; year < 3 + (at + len) % 40; year++)
+          text += run[r] + "\t" + std::to_string(1900 + year) + "\t" + std::to_string(1 + r + year) + "\t1\n";
+      }
+    }
+  Reference want = reference_count(text);
+  for (ScanMode mode : {ScanMode::wide, ScanMode::scalar}) {
+    Result got = map_in(mode, Format::v2, text, MapOptions{});
+    EXPECT_FALSE(got.outcome.error.has_value());
+    EXPECT_EQ(got.table, want) << (mode == ScanMode::wide ? "wide" : "scalar");
+  }
+}
+
 TEST(ScanMode, TheEnvironmentChoosesTheMode) {
   // ctest runs the parser tests once more with NGFREQ_SCAN=scalar.
   const char* v = std::getenv("NGFREQ_SCAN");

@@ -42,6 +42,22 @@ inline bool parse_u64(const char*& p, const char* end, u64& out) {
   return not_digit ? __builtin_ctzll(not_digit) >> 3 : 0;
 }
 
+/// Whether p holds four digits and then `sep`, the shape of nearly every
+/// year, from one 4-byte load; 5 bytes at p must be readable.
+[[gnu::always_inline]] inline bool four_digits_then(const char* p, char sep) {
+  u32 x;
+  std::memcpy(&x, p, 4);
+  return (((x - 0x30303030u) | (x + 0x46464646u)) & 0x80808080u) == 0 && p[4] == sep;
+}
+
+/// The value of the four digits at p (four_digits_then() holds).
+[[gnu::always_inline]] inline u64 four_digits_value(const char* p) {
+  u32 x;
+  std::memcpy(&x, p, 4);
+  u32 d = x - 0x30303030u;
+  return (d & 0xff) * 1000 + (d >> 8 & 0xff) * 100 + (d >> 16 & 0xff) * 10 + (d >> 24);
+}
+
 /// Parses a number of 1 to 7 digits at p with one 8-byte load and no loop
 /// (SWAR, as simdjson parses eight digits); 8 bytes at p must be readable.
 /// Returns the number of digits, or 0 when p holds no digit or 8 or more
