@@ -24,6 +24,8 @@ struct FinalizeStats {
   i64 spills = 0;              // times a thread wrote its runs out
   int passes = 0;              // writes of a record to disk: 1 a spill, 1 more a re-split level
   SpillStats disk;
+  double summing_seconds = 0;  // busy summing partitions as visit() read them, all threads
+  i64 partitions_summed = 0;   // by visit(): the merges it did
 };
 
 class Totals {
@@ -85,6 +87,8 @@ class Totals {
   int jobs_ = 1;
   int max_level_ = 0;
   i64 partitions_spilled_ = 0;
+  i64 summing_ns_ = 0;
+  i64 partitions_summed_ = 0;
 };
 
 }  // namespace ngfreq

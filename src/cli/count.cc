@@ -151,6 +151,9 @@ void run_count_command(CLI::App& cmd, CountCli& c) {
   if (c.stats) {
     auto now = std::chrono::steady_clock::now();
     FinalizeStats spill = result.totals.stats();
+    // Partitions summed as the output read them are merge work done late.
+    result.stats.merge_busy_seconds += spill.summing_seconds;
+    result.stats.merges += spill.partitions_summed;
     print_stats(result.stats, distinct_known ? answer.distinct : -1,
                 std::chrono::duration<double>(now - output_start).count(),
                 std::chrono::duration<double>(now - start).count());
