@@ -242,40 +242,36 @@ struct KeyTotals {
 };
 
 // Adds the lines at p that follow of the key being summed, while their
-// fields are short (a year of four digits, counts of 1-7) and well formed,
+// fields are short (a year of four digits, counts of 1-8) and well formed,
 // to `totals`, counting them in `lines`; returns where it stopped: at the
 // first line of another key, or one the main loop must parse (which also
 // reports what is wrong with it, or counts a year of 1-3 digits). Stops
-// 24 bytes after a line's key short of the text's end, room for its loads.
+// where fewer than 28 bytes follow a line's key: room for its loads.
 //
-// Its instructions are what a 1-gram count costs, so it is lean. A
-// function of its own, with few values live, so that they stay in
-// registers (the batches of ALIGNED_SUMS_MAX lines are a loop of their own
-// for the same reason); the year's value is computed and compared only
-// when it matters (a year filter, a template argument); the counts are not
-// read one by one but their digits added bytewise, read once a batch; and
-// the key is compared by KeyAndTab. A line of bench/micro-bench.cc's
-// ParseV2/50 took 168 instructions in the main loop, 118 here before
-// KeyAndTab; a line of the `a` profile 143 in the whole process, 102 with
-// it (cachegrind).
+// Its speed is what a 1-gram count's is, so it is lean. A function of its
+// own, with few values live, so that they stay in registers (the batches
+// of ALIGNED_SUMS_MAX lines are a loop of their own for the same reason);
+// the year's value is computed and compared only when it matters (a year
+// filter, a template argument); the counts are not read one by one but
+// their digits added bytewise, read once a batch; the key is compared by
+// KeyAndTab; and the counts' ends are found at once (aligned_count_pair).
+// A line of the `a` profile took 143 instructions in the whole process,
+// 102 with all but the last (cachegrind); the last adds instructions but
+// takes the loads off the chain from one line to the next.
 template <bool YearMatters>
 [[gnu::noinline]] const char* sum_key_lines(const char* p, const char* end, const char* key, size_t key_len,
                                             const YearFilter years, KeyTotals& totals, i64& lines) {
+  // Lines start before `stop`, so that they have room for the loads; and
+  // so has the key, for KeyAndTab's (its line is before p's).
+  const char* const stop = end - std::min(size_t(end - p), key_len + 27);
+  if (p >= stop) return p;
   const KeyAndTab key_and_tab(key, key_len + 1);
-  // Lines start before `stop`, so that they have room for the loads.
-  const char* const stop = end - std::min(size_t(end - p), key_len + 24);
   // The fields after a line's key, when short and well formed: the next
   // line, with the counts' digits aligned.
   auto short_fields = [](const char* q, u64& year, u64& match, u64& volumes) -> const char* {
     if (!four_digits_then(q, '\t')) return nullptr;
     if (YearMatters) year = four_digits_value(q);
-    q += 5;
-    int digits = aligned_short_digits(q, match);
-    if (digits == 0 || q[digits] != '\t') return nullptr;
-    q += digits + 1;
-    digits = aligned_short_digits(q, volumes);
-    if (digits == 0 || q[digits] != '\n') return nullptr;
-    return q + digits + 1;
+    return aligned_count_pair<'\t', false, false>(q + 5, match, volumes);
   };
   KeyTotals t = totals;
   i64 n = 0;

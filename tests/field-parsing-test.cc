@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <random>
+#include <regex>
 #include <string>
 
 using namespace ngfreq;
@@ -86,4 +87,55 @@ TEST(AlignedShortDigits, NoDigitOrEightAndMoreAreLeftToTheCaller) {
   EXPECT_EQ(aligned_short_digits("12345678", aligned), 0);
   EXPECT_EQ(aligned_short_digits("1234567\n", aligned), 7);
   EXPECT_EQ(aligned_digits_value(aligned), 1234567u);
+}
+
+// aligned_count_pair against a plain reading of the same bytes: random
+// fields of v2's shape ("match TAB volumes LF") and v3's ("yyyy,match,volumes"
+// then TAB or LF), counts of 0-10 digits, now and then a wrong byte, at
+// every position of the 16-byte window. It must accept exactly the
+// well-formed fields with counts of 1-8 digits that end within 16 bytes,
+// and read their values.
+TEST(AlignedCountPair, ReadsExactlyTheWellFormedShortCounts) {
+  std::mt19937_64 rng(17);
+  const std::string bytes = "0123456789,\t\n\r x";
+  const std::regex v2_shape("([0-9]{1,8})\t([0-9]{1,8})\n"),
+      v3_shape("[0-9]{4},([0-9]{1,8}),([0-9]{1,8})[\t\n]");
+  int accepted = 0, refused = 0;
+  for (int round = 0; round < 200000; round++) {
+    bool v3 = round % 2;
+    std::string year = v3 ? std::to_string(1000 + rng() % 9000) + "," : "";
+    auto digits = [&](int n) {
+      std::string d;
+      for (int i = 0; i < n; i++) d += char('0' + rng() % 10);
+      return d;
+    };
+    int m = int(rng() % 11), w = int(rng() % 11);
+    std::string match = digits(m), volumes = digits(w);
+    char sep = v3 ? ',' : '\t';
+    char end = v3 && rng() % 2 ? '\t' : '\n';
+    std::string text = year + match + sep + volumes + end;
+    if (rng() % 4 == 0) text[rng() % text.size()] = bytes[rng() % bytes.size()];
+    // The plain reading: up to the first END, the shape by a regex.
+    size_t end_at = text.find_first_of(v3 ? "\t\n" : "\n");
+    std::string fields = text.substr(0, end_at == std::string::npos ? text.size() : end_at + 1);
+    std::smatch got;
+    bool want = fields.size() <= 16 && std::regex_match(fields, got, v3 ? v3_shape : v2_shape);
+    text += std::string(32, '7');  // what follows: readable, never read as part of the counts
+    u64 match_aligned = 0, volumes_aligned = 0;
+    const char* next =
+        v3 ? aligned_count_pair<',', true, true>(text.data(), match_aligned, volumes_aligned)
+           : aligned_count_pair<'\t', false, false>(text.data(), match_aligned, volumes_aligned);
+    SCOPED_TRACE(testing::Message() << "round " << round << ": '" << fields << "'");
+    ASSERT_EQ(next != nullptr, want);
+    if (!next) {
+      refused++;
+      continue;
+    }
+    accepted++;
+    EXPECT_EQ(next - text.data(), i64(fields.size()));
+    EXPECT_EQ(aligned_digits_value(match_aligned), std::stoull(got[1]));
+    EXPECT_EQ(aligned_digits_value(volumes_aligned), std::stoull(got[2]));
+  }
+  EXPECT_GT(accepted, 20000);
+  EXPECT_GT(refused, 20000);
 }
