@@ -1,7 +1,8 @@
 // The finalize of partitioned totals: each hash partition is summed into a
-// table of its own, handed to the visitor, and freed, `jobs` partitions at
-// a time, so the finalize holds at most `jobs` tables of one partition
-// each, never one of every key.
+// table, handed to the visitor, and emptied for the thread's next
+// partition (freed, once records were spilled), `jobs` partitions at a
+// time, so the finalize holds at most `jobs` tables of one partition each,
+// never one of every key.
 //
 // A partition's records are its runs still in memory plus what was spilled
 // of it. When they would not fit a task's share of the memory limit (their
@@ -63,6 +64,8 @@ struct Totals::Finalizer {
   // Each thread sums its partitions into one table, emptied but not freed
   // in between: its memory is faulted in once, not once a partition (on
   // this project's VM a fresh huge page cost more than the sums put in it).
+  // Not once records are spilled or cut: then a partition's table and the
+  // next one's records must not both be held.
   tbb::enumerable_thread_specific<FreqShard> tables;
   std::atomic<i64> summing_ns{0};  // busy in aggregate_records, all threads
   std::atomic<i64> summed{0};      // (sub-)partitions aggregated
@@ -95,6 +98,7 @@ struct Totals::Finalizer {
       aggregate(src);
       return;
     }
+    tables.local() = FreqShard();  // the cut's copies need its memory
     std::array<Source, SUB_PARTITIONS> subs = cut(src);
     for (Source& sub : subs) {
       if (sub.records() == records) {
@@ -160,7 +164,10 @@ struct Totals::Finalizer {
     std::vector<RecordRun*> runs = src.memory;
     for (auto& r : src.routed) runs.push_back(r.get());
     runs.push_back(loaded.get());
-    FreqShard& table = tables.local();
+    // A thread's table is reused only where the budget has room for it:
+    // no records came back from disk and no partition was cut.
+    FreqShard fresh;
+    FreqShard& table = !store.spilled() && src.level == 0 ? tables.local() : fresh;
     table.clear();
     i64 start = now_ns();
     aggregate_records(table, runs);

@@ -97,7 +97,7 @@ TEST(AlignedShortDigits, NoDigitOrEightAndMoreAreLeftToTheCaller) {
 // and read their values.
 TEST(AlignedCountPair, ReadsExactlyTheWellFormedShortCounts) {
   std::mt19937_64 rng(17);
-  const std::string bytes = "0123456789,\t\n\r x";
+  const std::string bytes = std::string("0123456789,\t\n\r x\x80\xb9\xff/:") + '\0';
   const std::regex v2_shape("([0-9]{1,8})\t([0-9]{1,8})\n"),
       v3_shape("[0-9]{4},([0-9]{1,8}),([0-9]{1,8})[\t\n]");
   int accepted = 0, refused = 0;
@@ -119,7 +119,12 @@ TEST(AlignedCountPair, ReadsExactlyTheWellFormedShortCounts) {
     size_t end_at = text.find_first_of(v3 ? "\t\n" : "\n");
     std::string fields = text.substr(0, end_at == std::string::npos ? text.size() : end_at + 1);
     std::smatch got;
+#ifdef __SSE2__
     bool want = fields.size() <= 16 && std::regex_match(fields, got, v3 ? v3_shape : v2_shape);
+#else  // the fallback reads counts of 1-7 digits, as aligned_short_digits
+    bool want = std::regex_match(fields, got, v3 ? v3_shape : v2_shape) && got[1].length() <= 7 &&
+                got[2].length() <= 7;
+#endif
     text += std::string(32, '7');  // what follows: readable, never read as part of the counts
     u64 match_aligned = 0, volumes_aligned = 0;
     const char* next =

@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstring>
 #include <memory>
 #include <random>
@@ -167,6 +168,7 @@ TEST(ScanMode, NeighbouringKeysThatDifferInOneByteOrInLengthStayApart) {
     Result got = map_in(mode, Format::v2, text, MapOptions{});
     EXPECT_FALSE(got.outcome.error.has_value());
     EXPECT_EQ(got.table, want) << (mode == ScanMode::wide ? "wide" : "scalar");
+    EXPECT_EQ(got.outcome.lines, i64(std::count(text.begin(), text.end(), '\n')));
   }
 }
 
@@ -179,15 +181,51 @@ TEST(ScanMode, TextsThatEndSoonAfterAKeyAreReadWithinTheirBytes) {
     for (int len = 1; len <= 40; len++) {
       std::string key(size_t(len), 'k'), text;
       for (int year = 0; year < 6; year++) {
-        text += key + "\t" + std::to_string(1990 + year) + (format == Format::v3 ? "," : "\t") +
-                std::to_string(1 + year * 37) + (format == Format::v3 ? "," : "\t") + "1\n";
+        // Counts of 8 digits too: the widest a fast path reads.
+        std::string match = std::to_string(year % 2 ? 10000000 + year : 1 + year * 37);
+        text += key + "\t" + std::to_string(1990 + year) + (format == Format::v3 ? "," : "\t") + match +
+                (format == Format::v3 ? "," : "\t") + "1\n";
         std::unique_ptr<char[]> exact(new char[text.size()]);
         std::memcpy(exact.get(), text.data(), text.size());
         Result got = map_in(ScanMode::wide, format, std::string_view(exact.get(), text.size()), MapOptions{});
         Result want = map_in(ScanMode::scalar, format, text, MapOptions{});
         EXPECT_EQ(got.table, want.table)
             << "format " << int(format) << ", key of " << len << ", " << year + 1 << " lines";
+        EXPECT_EQ(got.outcome.lines, want.outcome.lines);
       }
+    }
+}
+
+TEST(ScanMode, RunsOfLinesAndOfTriplesAcrossTheBatchesOfSums) {
+  // The lean loops read counts' digits in batches of ALIGNED_SUMS_MAX
+  // lines (v2) or triples (v3): runs of 1-100 lines of one key and v3
+  // lines of 1-100 triples, with and without a year filter, give the
+  // scalar scan's totals and line counts.
+  std::mt19937_64 rng(28);
+  std::string v2, v3;
+  for (int n = 1; n <= 100; n++) {
+    std::string key = "key" + std::to_string(n);
+    v3 += key;
+    for (int i = 0; i < n; i++) {
+      // Counts of 1-4 digits: a triple of them fits the 16 bytes v3's lean
+      // loop reads, so whole lines take it.
+      std::string year = std::to_string(1800 + i), match = digits(rng, 1 + int(rng() % 4)),
+                  volumes = digits(rng, 1 + int(rng() % 4));
+      v2 += key + "\t" + year + "\t" + match + "\t" + volumes + "\n";
+      v3 += "\t" + year + "," + match + "," + volumes;
+    }
+    v3 += "\n";
+  }
+  for (auto [format, text] : {std::pair{Format::v2, &v2}, std::pair{Format::v3, &v3}})
+    for (bool filtered : {false, true}) {
+      MapOptions opts;
+      if (filtered) opts.years = {1830, 1870};
+      Result wide = map_in(ScanMode::wide, format, *text, opts);
+      Result scalar = map_in(ScanMode::scalar, format, *text, opts);
+      SCOPED_TRACE(testing::Message() << "format " << int(format) << ", filtered " << filtered);
+      EXPECT_EQ(wide.table, scalar.table);
+      EXPECT_EQ(wide.outcome.lines, scalar.outcome.lines);
+      EXPECT_EQ(wide.table.size(), filtered ? 70u : 100u);  // a key of 30 years or fewer ends before 1830
     }
 }
 

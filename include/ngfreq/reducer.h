@@ -38,9 +38,10 @@ enum class ReduceMode {
 /// the thread's share of the memory budget are spilled (partition-store.h).
 /// finish() sums each partition of every thread's runs on one core
 /// (partition-runs.h), so no two threads touch one key and no table of all
-/// keys is ever merged into another; when the whole table would not fit
-/// the budget, the partitions are left to be summed one at a time as the
-/// output reads them (totals.h).
+/// keys is ever merged into another. It builds that one table only for a
+/// sorted listing (settings.will_sort) that fits the budget; otherwise the
+/// partitions are left to be summed one at a time as the output reads
+/// them (totals.h).
 ///
 /// In tree mode, tables wait at level 0; when fan_in of them are waiting,
 /// the thread that brought the last one merges them (largest first, so the
