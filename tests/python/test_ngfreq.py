@@ -241,14 +241,15 @@ def test_ctrl_c_stops_the_count_with_keyboard_interrupt(big):
             "state = {}\n"
             "print('ready', flush=True)\n"
             "try:\n"
-            f"    ngfreq.count([{big!r}], jobs=1, by_year=True, progress=functools.partial(dict.__setitem__, state))\n"
+            f"    ngfreq.count([{big!r}] * 4, jobs=1, by_year=True, progress=functools.partial(dict.__setitem__, state))\n"
             "    print('finished')\n"
             "finally:\n"
             "    print('progress', max(state, default=-1), max(state.values(), default=-1), flush=True)\n")
     child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                              text=True)
     assert child.stdout.readline() == "ready\n"
-    time.sleep(0.5)  # into the count, which takes seconds
+    time.sleep(0.5)  # into the count, which takes seconds (the file four times over: a map got fast enough
+    # to end within half a second of one)
     child.send_signal(signal.SIGINT)
     out, err = child.communicate(timeout=120)
     assert "KeyboardInterrupt" in err
@@ -274,7 +275,7 @@ def test_other_threads_run_python_while_a_count_runs(corpus, big):
 
     small = threading.Thread(target=small_count)
     small.start()
-    ngfreq.count([big], jobs=1, by_year=True, progress=functools.partial(dict.__setitem__, progress))
+    ngfreq.count([big] * 4, jobs=1, by_year=True, progress=functools.partial(dict.__setitem__, progress))
     small.join()
     done = max(seen_when_small_ended[0])
     assert done < max(progress) and progress[max(progress)] == max(progress)
